@@ -1,0 +1,58 @@
+# The book's commands. Each target does its own set-up (a .venv from requirements.txt).
+#   make book   executed website in _build/html (any warning or failing cell fails it)
+#   make test   every test: helpers, data, notebooks (nbval), lint, clean notebooks
+#   make lab    JupyterLab on the chapters
+#   make bench  benchmark report in bench/report.md
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONNOUSERSITE := 1
+# TensorFlow's C++ start-up lines would otherwise reach cells as stderr.
+export TF_CPP_MIN_LOG_LEVEL := 3
+# The kernel the book and nbval start is this venv's, whatever else is installed.
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
+
+.PHONY: venv book test test-fast lab bench lint strip clean help
+
+help:
+	@sed -n '2,6p' Makefile
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" >/dev/null
+	touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Website: $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env --nbval-cell-timeout=900
+
+# Helpers and repository checks only (no notebook execution): for quick feedback.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py --output bench/report.md
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Remove outputs and execution counts from every chapter before committing.
+strip: $(STAMP)
+	$(BIN)/python tools/clean_notebooks.py chapters/*.ipynb
+
+clean:
+	rm -rf _build

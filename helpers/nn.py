@@ -1,0 +1,1114 @@
+"""A small fully connected network in NumPy: forward, back-propagation, SGD.
+
+Everything here is a plain function acting on a list of layers
+``params = [(W1, b1), (W2, b2), ...]``. Examples are rows: a batch ``x`` has
+shape ``(n, d)``, layer ``l`` computes ``z = a @ W + b`` with ``W`` of shape
+``(inputs, units)`` (the layout of a Keras ``Dense`` kernel, so weights can
+be copied across) and then ``a = activation(z)``.
+
+Chapter 3 derives back-propagation and checks this module against finite
+differences, against ``tf.GradientTape`` and against Keras training.
+Importing it never imports TensorFlow.
+
+Taught in: chapter 3.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+#: Activation names :func:`activation` and :func:`activation_derivative` know.
+ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu")
+#: Activations a network layer may use (``step`` has a zero gradient: nothing to learn).
+LAYER_ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu")
+#: Loss names: mean squared error and binary cross-entropy (on a sigmoid output).
+LOSSES = ("mse", "bce")
+
+Params = list[tuple[np.ndarray, np.ndarray]]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _as_float_array(value, name: str, *, ndim: int | None = None, dtype=None) -> np.ndarray:
+    """Return ``value`` as a finite floating-point array, or raise naming ``name``."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}")
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array: {error}") from error
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    elif not np.issubdtype(array.dtype, np.floating):
+        array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinity")
+    return array
+
+
+def _check_positive(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    return float(value)
+
+
+def _check_count(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return int(value)
+
+
+def _check_activation_name(name, allowed=ACTIVATIONS, what: str = "activation") -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a str, got {type(name).__name__}")
+    if name not in allowed:
+        hint = " (a step has zero gradient, so a network cannot learn through it)" if (
+            name == "step") else ""
+        raise ValueError(f"unknown {what} {name!r}{hint}; expected one of {allowed}")
+    return name
+
+
+def _check_loss_name(loss) -> str:
+    if not isinstance(loss, str):
+        raise TypeError(f"loss must be a str, got {type(loss).__name__}")
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; expected one of {LOSSES}")
+    return loss
+
+
+def _check_params(params) -> Params:
+    if not isinstance(params, (list, tuple)) or len(params) == 0:
+        raise TypeError("params must be a non-empty list of (W, b) pairs, as init_params returns")
+    checked = []
+    dtype = None
+    for i, layer in enumerate(params):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise TypeError(f"params[{i}] must be a (W, b) pair, got {type(layer).__name__}")
+        weights, bias = layer
+        if not isinstance(weights, np.ndarray) or not isinstance(bias, np.ndarray):
+            raise TypeError(f"params[{i}] must hold NumPy arrays")
+        if weights.dtype not in (np.float32, np.float64) or bias.dtype != weights.dtype:
+            raise TypeError(
+                f"params[{i}] must be float32 or float64 with W and b alike, "
+                f"got {weights.dtype} and {bias.dtype}"
+            )
+        if dtype is None:
+            dtype = weights.dtype
+        elif weights.dtype != dtype:
+            raise TypeError(f"params[{i}] is {weights.dtype} but params[0] is {dtype}")
+        if weights.ndim != 2 or bias.shape != (weights.shape[1],):
+            raise ValueError(
+                f"params[{i}] must be W of shape (inputs, units) and b of shape (units,), "
+                f"got {weights.shape} and {bias.shape}"
+            )
+        if i and weights.shape[0] != checked[-1][0].shape[1]:
+            raise ValueError(
+                f"params[{i}] expects {weights.shape[0]} inputs but layer {i - 1} "
+                f"has {checked[-1][0].shape[1]} units"
+            )
+        checked.append((weights, bias))
+    return checked
+
+
+def _check_activations(activations, n_layers: int) -> tuple[str, ...]:
+    if isinstance(activations, str) or not isinstance(activations, Sequence):
+        raise TypeError(
+            "activations must be a list of names, one per layer, "
+            f"e.g. ['tanh', 'sigmoid'], got {activations!r}"
+        )
+    if len(activations) != n_layers:
+        raise ValueError(f"activations has {len(activations)} names but params has {n_layers} layers")
+    return tuple(_check_activation_name(a, LAYER_ACTIVATIONS) for a in activations)
+
+
+def _check_x(x, params: Params) -> np.ndarray:
+    dtype = params[0][0].dtype
+    x = _as_float_array(x, "x", ndim=2, dtype=dtype)
+    if x.shape[0] == 0:
+        raise ValueError("x must hold at least one example (row)")
+    if x.shape[1] != params[0][0].shape[0]:
+        raise ValueError(
+            f"x has {x.shape[1]} features per row but the first layer expects {params[0][0].shape[0]}"
+        )
+    return x
+
+
+def _check_y(y, n: int, units: int, dtype, loss: str) -> np.ndarray:
+    y = _as_float_array(y, "y", dtype=dtype)
+    if y.ndim == 1 and units == 1:
+        y = y[:, None]
+    if y.shape != (n, units):
+        raise ValueError(f"y must have shape ({n}, {units}) to match the output, got {y.shape}")
+    if loss == "bce" and (y.min() < 0 or y.max() > 1):
+        raise ValueError("y must lie in [0, 1] for the binary cross-entropy loss")
+    return y
+
+
+def _check_loss_output(loss: str, activations: tuple[str, ...]) -> None:
+    if loss == "bce" and activations[-1] != "sigmoid":
+        raise ValueError(
+            f"loss 'bce' needs a 'sigmoid' output layer (probabilities), got {activations[-1]!r}"
+        )
+
+
+# --------------------------------------------------------------------------- activations
+
+
+def _sigmoid(z):
+    # exp(-log(1 + exp(-z))) never overflows, unlike 1 / (1 + exp(-z)) for very negative z.
+    return np.exp(-np.logaddexp(0.0, -z)).astype(z.dtype, copy=False)
+
+
+def _activate(z: np.ndarray, name: str) -> np.ndarray:
+    if name == "linear":
+        return z.copy()
+    if name == "step":
+        return (z >= 0).astype(z.dtype)
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "tanh":
+        return np.tanh(z)
+    return np.maximum(z, 0)  # relu
+
+
+def _derivative(z: np.ndarray, name: str) -> np.ndarray:
+    if name == "linear":
+        return np.ones_like(z)
+    if name == "step":
+        return np.zeros_like(z)
+    if name == "sigmoid":
+        s = _sigmoid(z)
+        return s * (1 - s)
+    if name == "tanh":
+        return 1 - np.tanh(z) ** 2
+    return (z > 0).astype(z.dtype)  # relu: 0 at z = 0, as TensorFlow does
+
+
+def activation(z, name: str) -> np.ndarray:
+    """Apply an activation function elementwise.
+
+    Parameters
+    ----------
+    z : array_like of float, any shape
+        Pre-activations (weighted sums plus bias).
+    name : {"linear", "step", "sigmoid", "tanh", "relu"}
+        ``step`` is 1 where ``z >= 0`` and 0 elsewhere (the McCulloch-Pitts
+        and perceptron unit); ``sigmoid`` is ``1 / (1 + exp(-z))``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``; float64 unless ``z`` is already floating point.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric or ``name`` is not a str.
+    ValueError
+        If ``name`` is unknown or ``z`` holds NaN.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> activation([-1.0, 0.0, 2.0], "relu")
+    array([0., 0., 2.])
+    """
+    name = _check_activation_name(name)
+    return _activate(_as_float_array(z, "z"), name)
+
+
+def activation_derivative(z, name: str) -> np.ndarray:
+    """Derivative of an activation function with respect to its input, elementwise.
+
+    Parameters
+    ----------
+    z : array_like of float, any shape
+        Pre-activations at which to evaluate the derivative.
+    name : {"linear", "step", "sigmoid", "tanh", "relu"}
+        The step's derivative is 0 everywhere it exists (we return 0 at
+        ``z = 0`` too); ReLU's is taken as 0 at ``z = 0``, as in TensorFlow.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric or ``name`` is not a str.
+    ValueError
+        If ``name`` is unknown or ``z`` holds NaN.
+
+    Notes
+    -----
+    Taught in: chapter 3. ``sigmoid' = s (1 - s)`` and ``tanh' = 1 - tanh^2``.
+
+    Examples
+    --------
+    >>> activation_derivative([0.0], "sigmoid")
+    array([0.25])
+    """
+    name = _check_activation_name(name)
+    return _derivative(_as_float_array(z, "z"), name)
+
+
+# --------------------------------------------------------------------------- losses
+
+
+def mse(y_true, y_pred) -> float:
+    """Mean squared error, averaged over every element (Keras's ``"mse"``).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of float, same shape
+        Targets and predictions.
+
+    Returns
+    -------
+    float
+        ``mean((y_pred - y_true) ** 2)``.
+
+    Raises
+    ------
+    TypeError
+        If an input is not numeric.
+    ValueError
+        If the shapes differ or an input holds NaN.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> mse([0.0, 1.0], [0.5, 1.0])
+    0.125
+    """
+    y_true = _as_float_array(y_true, "y_true")
+    y_pred = _as_float_array(y_pred, "y_pred")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
+    return float(np.mean((y_pred - y_true) ** 2))
+
+
+def binary_cross_entropy(y_true, y_pred, *, from_logits: bool = False) -> float:
+    """Binary cross-entropy, averaged over every element (Keras's ``"binary_crossentropy"``).
+
+    Parameters
+    ----------
+    y_true : array_like of float in [0, 1]
+        Targets (class 1 probabilities, usually 0 or 1).
+    y_pred : array_like of float, same shape as ``y_true``
+        Predicted probabilities in [0, 1], or with ``from_logits=True`` the
+        pre-activations ``z`` of a sigmoid output (computed stably then).
+    from_logits : bool, default False
+        Whether ``y_pred`` holds logits rather than probabilities.
+
+    Returns
+    -------
+    float
+        ``-mean(y log p + (1 - y) log(1 - p))``; probabilities are clipped to
+        ``[1e-12, 1 - 1e-12]`` so a confident mistake gives a large, finite loss.
+
+    Raises
+    ------
+    TypeError
+        If an input is not numeric.
+    ValueError
+        If the shapes differ, an input holds NaN, ``y_true`` leaves [0, 1],
+        or probabilities leave [0, 1].
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> round(binary_cross_entropy([1.0], [0.5]), 4)
+    0.6931
+    """
+    y_true = _as_float_array(y_true, "y_true")
+    y_pred = _as_float_array(y_pred, "y_pred")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
+    if y_true.min() < 0 or y_true.max() > 1:
+        raise ValueError("y_true must lie in [0, 1]")
+    if from_logits:
+        return float(np.mean(_bce_from_logits(y_true, y_pred)))
+    if y_pred.min() < 0 or y_pred.max() > 1:
+        raise ValueError("y_pred must hold probabilities in [0, 1] (or pass from_logits=True)")
+    p = np.clip(y_pred, 1e-12, 1 - 1e-12)
+    return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log1p(-p)))
+
+
+def _bce_from_logits(y, z):
+    # -y log s(z) - (1 - y) log(1 - s(z)) = max(z, 0) - z y + log(1 + exp(-|z|))
+    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+
+
+# --------------------------------------------------------------------------- the network
+
+
+def init_params(
+    layer_sizes: Sequence[int],
+    *,
+    seed: int | None = None,
+    rng: np.random.Generator | None = None,
+    scale: float | None = None,
+    dtype="float64",
+) -> Params:
+    """Random weights and zero biases for a fully connected network.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int, length >= 2
+        Inputs, then the units of each layer, e.g. ``[2, 4, 1]``.
+    seed : int, optional
+        Seed for a fresh generator. Give exactly one of ``seed`` and ``rng``.
+    rng : numpy.random.Generator, optional
+        Generator to draw from.
+    scale : float, optional
+        Standard deviation of normally distributed weights. By default the
+        weights are Glorot-uniform, ``U(-r, r)`` with
+        ``r = sqrt(6 / (inputs + units))``, Keras's default for ``Dense``.
+    dtype : {"float64", "float32"}, default "float64"
+        Floating-point type of every array.
+
+    Returns
+    -------
+    list of (W, b)
+        ``W`` of shape ``(layer_sizes[l], layer_sizes[l + 1])``, ``b`` of
+        shape ``(layer_sizes[l + 1],)``.
+
+    Raises
+    ------
+    TypeError
+        If a size is not an int, neither or both of ``seed``/``rng`` are
+        given, or ``dtype`` is not float32/float64.
+    ValueError
+        If fewer than two sizes are given, a size is < 1, or ``scale <= 0``.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> [(W.shape, b.shape) for W, b in init_params([2, 3, 1], seed=0)]
+    [((2, 3), (3,)), ((3, 1), (1,))]
+    """
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
+    if len(layer_sizes) < 2:
+        raise ValueError(f"layer_sizes needs inputs and at least one layer, got {list(layer_sizes)}")
+    sizes = [_check_count(s, "every layer size") for s in layer_sizes]
+    if (seed is None) == (rng is None):
+        raise TypeError("init_params needs exactly one of seed= or rng=")
+    if rng is None:
+        rng = np.random.default_rng(seed)
+    elif not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    if scale is not None:
+        scale = _check_positive(scale, "scale")
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"dtype must be 'float32' or 'float64', got {dtype!r}") from error
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be 'float32' or 'float64', got {dtype}")
+    params = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        if scale is None:
+            limit = math.sqrt(6.0 / (n_in + n_out))
+            weights = rng.uniform(-limit, limit, size=(n_in, n_out))
+        else:
+            weights = rng.normal(0.0, scale, size=(n_in, n_out))
+        params.append((weights.astype(dtype), np.zeros(n_out, dtype=dtype)))
+    return params
+
+
+def forward(params: Params, x, activations: Sequence[str]) -> dict:
+    """Run a batch through the network, keeping what back-propagation needs.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+        As returned by :func:`init_params`.
+    x : array_like of float, shape (n, d)
+        One example per row; converted to the parameters' dtype.
+    activations : sequence of str
+        One name per layer from :data:`LAYER_ACTIVATIONS`.
+
+    Returns
+    -------
+    dict
+        ``"a"``: list of the layer outputs ``[x, a1, ..., aL]`` (``aL`` is
+        the prediction, shape ``(n, units)``), ``"z"``: list of the
+        pre-activations ``[z1, ..., zL]``, ``"activations"``: the names.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` or ``activations`` are malformed or ``x`` is not numeric.
+    ValueError
+        If ``x`` is not 2-D, has the wrong width or holds NaN, or a name is unknown.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> params = init_params([2, 3, 1], seed=0)
+    >>> forward(params, [[0.0, 1.0]], ["tanh", "sigmoid"])["a"][-1].shape
+    (1, 1)
+    """
+    params = _check_params(params)
+    activations = _check_activations(activations, len(params))
+    return _forward(params, _check_x(x, params), activations)
+
+
+def _forward(params: Params, x: np.ndarray, activations: tuple[str, ...]) -> dict:
+    outputs, pre = [x], []
+    for (weights, bias), name in zip(params, activations, strict=True):
+        z = outputs[-1] @ weights + bias
+        pre.append(z)
+        outputs.append(_activate(z, name))
+    return {"a": outputs, "z": pre, "activations": activations}
+
+
+def predict(params: Params, x, activations: Sequence[str]) -> np.ndarray:
+    """The network's output for a batch.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+    x : array_like of float, shape (n, d)
+    activations : sequence of str, one per layer
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, units of the last layer)
+        For a sigmoid output, the probability of class 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`forward`.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> params = init_params([2, 1], seed=0)
+    >>> predict(params, [[0.0, 0.0]], ["sigmoid"])
+    array([[0.5]])
+    """
+    return forward(params, x, activations)["a"][-1]
+
+
+def _loss_from_cache(cache: dict, y: np.ndarray, loss: str) -> float:
+    if loss == "mse":
+        return float(np.mean((cache["a"][-1] - y) ** 2))
+    return float(np.mean(_bce_from_logits(y, cache["z"][-1])))
+
+
+def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> float:
+    """The network's mean loss on a batch.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+    x : array_like of float, shape (n, d)
+    y : array_like of float, shape (n, units) (or (n,) for one output unit)
+    activations : sequence of str, one per layer
+    loss : {"mse", "bce"}
+        ``"bce"`` needs a sigmoid output and is computed from its
+        pre-activation, which stays finite however confident the network is.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`forward`; also for an unknown loss, a ``y`` of the wrong
+        shape, or ``"bce"`` without a sigmoid output.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> params = init_params([2, 1], seed=0)
+    >>> round(loss_value(params, [[0.0, 0.0]], [1.0], ["sigmoid"], "bce"), 4)
+    0.6931
+    """
+    params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
+    return _loss_from_cache(_forward(params, x, activations), y, loss)
+
+
+def _check_problem(params, x, y, activations, loss):
+    params = _check_params(params)
+    activations = _check_activations(activations, len(params))
+    loss = _check_loss_name(loss)
+    _check_loss_output(loss, activations)
+    x = _check_x(x, params)
+    y = _check_y(y, x.shape[0], params[-1][0].shape[1], x.dtype, loss)
+    return params, x, y, activations, loss
+
+
+def backward(params: Params, cache: dict, y, loss: str) -> Params:
+    """Back-propagation: the gradient of the mean loss with respect to every weight and bias.
+
+    With ``Delta_L = dLoss/dZ_L`` at the output, each layer ``l`` (from the
+    last down) gives ``dW_l = A_{l-1}^T Delta_l``, ``db_l = sum over rows of
+    Delta_l`` and ``Delta_{l-1} = (Delta_l W_l^T) * act'(Z_{l-1})``.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+        The parameters :func:`forward` used.
+    cache : dict
+        What :func:`forward` returned for the batch.
+    y : array_like of float, shape (n, units) (or (n,) for one output unit)
+        Targets for the batch.
+    loss : {"mse", "bce"}
+        ``"mse"``: ``mean((a - y)^2)``; ``"bce"``: binary cross-entropy on a
+        sigmoid output, whose output delta simplifies to ``(a - y) / size``.
+
+    Returns
+    -------
+    list of (dW, db)
+        Same shapes and dtype as ``params``.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` or ``cache`` are malformed.
+    ValueError
+        If ``cache`` does not match ``params``, ``y`` has the wrong shape,
+        or the loss is unknown or needs a sigmoid output.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> params = init_params([2, 3, 1], seed=0)
+    >>> cache = forward(params, [[0.0, 1.0]], ["tanh", "sigmoid"])
+    >>> [dW.shape for dW, db in backward(params, cache, [[1.0]], "bce")]
+    [(2, 3), (3, 1)]
+    """
+    params = _check_params(params)
+    if not isinstance(cache, dict) or not {"a", "z", "activations"} <= cache.keys():
+        raise TypeError("cache must be the dict that forward() returned")
+    activations = _check_activations(cache["activations"], len(params))
+    if len(cache["a"]) != len(params) + 1 or len(cache["z"]) != len(params):
+        raise ValueError("cache does not come from a forward pass through these params")
+    for layer, z in enumerate(cache["z"]):
+        if z.ndim != 2 or z.shape[1] != params[layer][0].shape[1]:
+            raise ValueError("cache does not come from a forward pass through these params")
+    loss = _check_loss_name(loss)
+    _check_loss_output(loss, activations)
+    n, units = cache["a"][-1].shape
+    y = _check_y(y, n, units, params[0][0].dtype, loss)
+    return _backward(params, cache, y, loss)
+
+
+def _backward(params: Params, cache: dict, y: np.ndarray, loss: str) -> Params:
+    outputs, pre, names = cache["a"], cache["z"], cache["activations"]
+    size = y.size  # the loss is a mean over every element
+    if loss == "bce":  # sigmoid + cross-entropy: the sigmoid's derivative cancels
+        delta = (outputs[-1] - y) / size
+    else:
+        delta = 2 * (outputs[-1] - y) / size * _derivative(pre[-1], names[-1])
+    grads = []
+    for layer in range(len(params) - 1, -1, -1):
+        grads.append((outputs[layer].T @ delta, delta.sum(axis=0)))
+        if layer:
+            delta = (delta @ params[layer][0].T) * _derivative(pre[layer - 1], names[layer - 1])
+    return grads[::-1]
+
+
+def sgd_step(params: Params, grads: Params, lr: float) -> Params:
+    """One step of plain gradient descent: ``W - lr * dW`` for every array.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+    grads : list of (dW, db)
+        Same shapes as ``params``, as :func:`backward` returns.
+    lr : float > 0
+        Learning rate.
+
+    Returns
+    -------
+    list of (W, b)
+        New arrays; ``params`` is left unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``lr`` is not a real number or the lists are malformed.
+    ValueError
+        If ``lr <= 0`` or is not finite, or ``grads`` does not match ``params``.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> params = init_params([1, 1], seed=0)
+    >>> grads = [(np.ones((1, 1)), np.ones(1))]
+    >>> sgd_step(params, grads, 0.5)[0][1]
+    array([-0.5])
+    """
+    params = _check_params(params)
+    lr = _check_positive(lr, "lr")
+    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
+        raise ValueError(f"grads must be a list of {len(params)} (dW, db) pairs, like params")
+    for i, ((weights, bias), layer) in enumerate(zip(params, grads, strict=True)):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise TypeError(f"grads[{i}] must be a (dW, db) pair")
+        d_weights, d_bias = (np.asarray(g) for g in layer)
+        if d_weights.shape != weights.shape or d_bias.shape != bias.shape:
+            raise ValueError(
+                f"grads[{i}] has shapes {d_weights.shape} and {d_bias.shape}, "
+                f"params[{i}] has {weights.shape} and {bias.shape}"
+            )
+    return _sgd_step(params, grads, lr)
+
+
+def _sgd_step(params: Params, grads: Params, lr: float) -> Params:
+    return [(w - lr * dw, b - lr * db) for (w, b), (dw, db) in zip(params, grads, strict=True)]
+
+
+def train(
+    params: Params,
+    x,
+    y,
+    activations: Sequence[str],
+    *,
+    loss: str,
+    lr: float,
+    epochs: int,
+    batch_size: int | None = None,
+    rng: np.random.Generator | None = None,
+) -> tuple[Params, np.ndarray]:
+    """Train with stochastic gradient descent and record the loss.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+        Starting parameters (left unchanged).
+    x : array_like of float, shape (n, d)
+    y : array_like of float, shape (n, units) (or (n,) for one output unit)
+    activations : sequence of str, one per layer
+    loss : {"mse", "bce"}
+    lr : float > 0
+        Learning rate.
+    epochs : int >= 1
+        Passes over the data.
+    batch_size : int, optional
+        Examples per step; the default, the whole set, gives one full-batch
+        step per epoch (the same as Keras ``fit`` with ``batch_size=n``).
+    rng : numpy.random.Generator, optional
+        Shuffles the examples each epoch; without it they keep their order.
+
+    Returns
+    -------
+    params : list of (W, b)
+        The trained parameters.
+    history : numpy.ndarray, shape (epochs,)
+        Each epoch's loss: the mean of the losses its steps computed
+        *before* updating (for full batches, the loss at the start of the step).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For malformed inputs, as :func:`loss_value` and :func:`sgd_step`,
+        or a ``batch_size`` or ``epochs`` that is not an int >= 1.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> x, y = xor_data()
+    >>> params = init_params([2, 4, 1], seed=0)
+    >>> params, history = train(params, x, y, ["tanh", "sigmoid"], loss="bce", lr=1.0, epochs=10)
+    >>> history.shape
+    (10,)
+    """
+    params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
+    lr = _check_positive(lr, "lr")
+    epochs = _check_count(epochs, "epochs")
+    n = x.shape[0]
+    batch_size = n if batch_size is None else min(_check_count(batch_size, "batch_size"), n)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    history = np.empty(epochs)
+    for epoch in range(epochs):
+        order = rng.permutation(n) if rng is not None else np.arange(n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            rows = order[start : start + batch_size]
+            cache = _forward(params, x[rows], activations)
+            total += _loss_from_cache(cache, y[rows], loss) * len(rows)
+            params = _sgd_step(params, _backward(params, cache, y[rows], loss), lr)
+        history[epoch] = total / n
+    return params, history
+
+
+# --------------------------------------------------------------------------- gradient checking
+
+
+def numerical_gradient(
+    params: Params, x, y, activations: Sequence[str], loss: str, *, eps: float = 1e-6
+) -> Params:
+    """The loss gradient by central finite differences, one parameter at a time.
+
+    ``(L(theta + eps) - L(theta - eps)) / (2 eps)`` for every weight and
+    bias: slow (two forward passes per parameter) but independent of the
+    back-propagation code, so it can check it.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+        Use float64: in float32 the differences drown in rounding error.
+    x, y, activations, loss
+        As for :func:`loss_value`.
+    eps : float > 0, default 1e-6
+        Step size.
+
+    Returns
+    -------
+    list of (dW, db)
+        Same shapes and dtype as ``params``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`loss_value`, or for ``eps <= 0``.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> x, y = xor_data()
+    >>> params = init_params([2, 2, 1], seed=0)
+    >>> [dW.shape for dW, db in numerical_gradient(params, x, y, ["tanh", "sigmoid"], "bce")]
+    [(2, 2), (2, 1)]
+    """
+    params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
+    eps = _check_positive(eps, "eps")
+    work = [(w.copy(), b.copy()) for w, b in params]
+
+    def value() -> float:
+        return _loss_from_cache(_forward(work, x, activations), y, loss)
+
+    grads = []
+    for weights, bias in work:
+        layer_grads = []
+        for array in (weights, bias):
+            grad = np.zeros_like(array)
+            flat, flat_grad = array.reshape(-1), grad.reshape(-1)
+            for i in range(flat.size):
+                saved = flat[i]
+                flat[i] = saved + eps
+                up = value()
+                flat[i] = saved - eps
+                down = value()
+                flat[i] = saved
+                flat_grad[i] = (up - down) / (2 * eps)
+            layer_grads.append(grad)
+        grads.append(tuple(layer_grads))
+    return grads
+
+
+def relative_error(a, b) -> float:
+    """``||a - b|| / (||a|| + ||b||)`` over all arrays of two gradient lists (0 if both are 0).
+
+    Parameters
+    ----------
+    a, b : list of (dW, db) or array_like
+        Two gradients of the same structure and shapes.
+
+    Returns
+    -------
+    float
+        About 1e-10 or less when float64 back-propagation is right; of order 1
+        when it is wrong.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> relative_error([1.0, 2.0], [1.0, 2.0])
+    0.0
+    """
+    flat_a, flat_b = _flatten(a), _flatten(b)
+    if flat_a.shape != flat_b.shape:
+        raise ValueError(f"a has {flat_a.size} numbers but b has {flat_b.size}")
+    denominator = np.linalg.norm(flat_a) + np.linalg.norm(flat_b)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(flat_a - flat_b) / denominator)
+
+
+def _flatten(grads) -> np.ndarray:
+    if isinstance(grads, (list, tuple)) and grads and isinstance(grads[0], (list, tuple)):
+        return np.concatenate([np.ravel(g) for layer in grads for g in layer]).astype(np.float64)
+    return np.ravel(_as_float_array(grads, "gradient")).astype(np.float64)
+
+
+def gradient_check(
+    params: Params, x, y, activations: Sequence[str], loss: str, *, eps: float = 1e-6
+) -> float:
+    """Relative error between :func:`backward` and :func:`numerical_gradient`.
+
+    Parameters
+    ----------
+    params, x, y, activations, loss, eps
+        As for :func:`numerical_gradient`.
+
+    Returns
+    -------
+    float
+        :func:`relative_error` of the two gradients.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`numerical_gradient`.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> x, y = xor_data()
+    >>> params = init_params([2, 3, 1], seed=0)
+    >>> gradient_check(params, x, y, ["tanh", "sigmoid"], "bce") < 1e-6
+    True
+    """
+    numeric = numerical_gradient(params, x, y, activations, loss, eps=eps)
+    params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
+    analytic = _backward(params, _forward(params, x, activations), y, loss)
+    return relative_error(analytic, numeric)
+
+
+# --------------------------------------------------------------------------- toy data
+
+
+def xor_data(dtype="float64") -> tuple[np.ndarray, np.ndarray]:
+    """The four XOR points: ``x`` of shape (4, 2) and labels ``y`` of shape (4, 1).
+
+    Parameters
+    ----------
+    dtype : str or numpy dtype, default "float64"
+
+    Returns
+    -------
+    x : numpy.ndarray, shape (4, 2)
+        The corners of the unit square.
+    y : numpy.ndarray, shape (4, 1)
+        1 where exactly one coordinate is 1.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> xor_data()[1].ravel()
+    array([0., 1., 1., 0.])
+    """
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
+    return x, np.logical_xor(x[:, 0], x[:, 1]).astype(dtype)[:, None]
+
+
+def make_moons(
+    n: int = 200, *, noise: float = 0.1, seed: int | None = None, rng: np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles, a classic problem no straight line separates.
+
+    Parameters
+    ----------
+    n : int >= 2, default 200
+        Number of points (half in each class, the first class gets the extra one).
+    noise : float >= 0, default 0.1
+        Standard deviation of Gaussian noise added to each coordinate.
+    seed : int, optional
+        Seed for a fresh generator. Give exactly one of ``seed`` and ``rng``.
+    rng : numpy.random.Generator, optional
+
+    Returns
+    -------
+    x : numpy.ndarray of float64, shape (n, 2)
+    y : numpy.ndarray of float64, shape (n, 1)
+        0 for the upper moon, 1 for the lower one.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an int or neither/both of ``seed``/``rng`` are given.
+    ValueError
+        If ``n < 2`` or ``noise < 0``.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> x, y = make_moons(10, seed=0)
+    >>> x.shape, y.shape, int(y.sum())
+    ((10, 2), (10, 1), 5)
+    """
+    n = _check_count(n, "n")
+    if n < 2:
+        raise ValueError(f"n must be >= 2 (one point per moon), got {n}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
+        raise ValueError(f"noise must be a real number >= 0, got {noise!r}")
+    if (seed is None) == (rng is None):
+        raise TypeError("make_moons needs exactly one of seed= or rng=")
+    rng = np.random.default_rng(seed) if rng is None else rng
+    n_upper = n - n // 2
+    t_upper = np.linspace(0, np.pi, n_upper)
+    t_lower = np.linspace(0, np.pi, n // 2)
+    upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
+    lower = np.column_stack([1 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
+    x = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
+    y = np.concatenate([np.zeros(n_upper), np.ones(n // 2)])[:, None]
+    return x, y
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def plot_decision_regions(
+    predict_fn: Callable[[np.ndarray], np.ndarray],
+    x,
+    y,
+    *,
+    ax=None,
+    resolution: int = 150,
+    padding: float = 0.5,
+    title: str | None = None,
+):
+    """Shade the plane by a classifier's class-1 probability and draw the points.
+
+    The background uses ``RdBu_r`` centred on 0.5 (blue: class 0, red:
+    class 1), a black line marks the decision boundary (probability 0.5),
+    and the classes are drawn with different markers (circles and triangles).
+
+    Parameters
+    ----------
+    predict_fn : callable
+        Maps an array of shape (m, 2) to m probabilities (any shape with m
+        elements), e.g. ``lambda p: predict(params, p, activations)``.
+    x : array_like of float, shape (n, 2)
+        The points.
+    y : array_like of 0/1, n elements
+        Their labels.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made otherwise.
+    resolution : int, default 150
+        Grid points along each axis.
+    padding : float, default 0.5
+        Margin around the points.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``predict_fn`` is not callable.
+    ValueError
+        If ``x`` is not (n, 2), ``y`` does not have n elements, or
+        ``predict_fn`` returns the wrong number of values.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> x, y = xor_data()
+    >>> ax = plot_decision_regions(lambda p: p[:, 0] > 0.5, x, y)  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    if not callable(predict_fn):
+        raise TypeError(f"predict_fn must be callable, got {type(predict_fn).__name__}")
+    x = _as_float_array(x, "x", ndim=2)
+    if x.shape[1] != 2:
+        raise ValueError(f"x must have shape (n, 2), got {x.shape}")
+    y = np.ravel(_as_float_array(y, "y"))
+    if y.size != x.shape[0]:
+        raise ValueError(f"y has {y.size} labels but x has {x.shape[0]} points")
+    resolution = _check_count(resolution, "resolution")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    low, high = x.min(axis=0) - padding, x.max(axis=0) + padding
+    grid_x, grid_y = np.meshgrid(
+        np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
+    )
+    probability = np.asarray(predict_fn(np.column_stack([grid_x.ravel(), grid_y.ravel()])))
+    if probability.size != grid_x.size:
+        raise ValueError(
+            f"predict_fn returned {probability.size} values for {grid_x.size} points"
+        )
+    probability = probability.astype(np.float64).reshape(grid_x.shape)
+    ax.contourf(grid_x, grid_y, probability, levels=np.linspace(0, 1, 11), cmap="RdBu_r",
+                vmin=0, vmax=1, alpha=0.6)
+    if probability.min() < 0.5 < probability.max():
+        ax.contour(grid_x, grid_y, probability, levels=[0.5], colors="black", linewidths=1.2)
+    for label, marker, colour in ((0, "o", "tab:blue"), (1, "^", "tab:red")):
+        points = x[y == label]
+        ax.scatter(points[:, 0], points[:, 1], marker=marker, c=colour, edgecolors="black",
+                   linewidths=0.5, s=30, label=f"class {label}")
+    ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), xlabel="$x_1$", ylabel="$x_2$")
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,263 @@
+"""Tests of helpers.plotting: number grids, the sliding-kernel step, animations."""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from scipy import signal
+
+from helpers import plotting
+from helpers.plotting import animate, draw_number_grid, draw_sliding_step
+
+
+@pytest.fixture(autouse=True)
+def agg_backend():
+    """Draw off-screen, and close every figure a test leaves open."""
+    previous = matplotlib.get_backend()
+    plt.switch_backend("Agg")
+    yield
+    plt.close("all")
+    plt.switch_backend(previous)
+
+
+def cell_labels(ax) -> list[str]:
+    return [text.get_text() for text in ax.texts]
+
+
+def outlines(ax) -> list[tuple[float, float, float, float]]:
+    return [(p.get_x(), p.get_y(), p.get_width(), p.get_height())
+            for p in ax.patches if isinstance(p, Rectangle)]
+
+
+# --------------------------------------------------------------------------
+# draw_number_grid
+# --------------------------------------------------------------------------
+
+
+def test_number_grid_labels_every_cell_in_row_major_order():
+    ax = draw_number_grid([[1, 2.5], [-3, 0]])
+    assert cell_labels(ax) == ["1", "2.5", "-3", "0"]
+
+
+def test_number_grid_skips_nan_and_normalises_negative_zero():
+    ax = draw_number_grid([[np.nan, -0.0], [1.0, np.nan]])
+    assert cell_labels(ax) == ["0", "1"]
+
+
+def test_number_grid_uses_format_spec():
+    ax = draw_number_grid([[1 / 3, 2 / 3]], fmt=".2f")
+    assert cell_labels(ax) == ["0.33", "0.67"]
+
+
+def test_number_grid_text_contrasts_with_cell():
+    ax = draw_number_grid([[0.0, 1.0]], cmap="gray")
+    colours = [text.get_color() for text in ax.texts]
+    assert colours == ["white", "black"]
+
+
+def test_number_grid_highlights_boxes_in_cell_coordinates():
+    ax = draw_number_grid(np.zeros((4, 4)), highlight=[(1, 2), (0, 0, 2, 3)],
+                          highlight_color=["red", "blue"])
+    assert outlines(ax) == [(1.5, 0.5, 1, 1), (-0.5, -0.5, 3, 2)]
+
+
+def test_number_grid_index_offset_labels_ticks():
+    ax = draw_number_grid(np.zeros((2, 3)), index_offset=(-1, -2))
+    plt.gcf().canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["-2", "-1", "0"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["-1", "0"]
+
+
+def test_number_grid_hides_ticks_without_offset():
+    ax = draw_number_grid(np.zeros((2, 2)), index_offset=None)
+    assert len(ax.get_xticks()) == 0 and len(ax.get_yticks()) == 0
+
+
+def test_number_grid_draws_on_given_axes_with_title():
+    fig, ax = plt.subplots()
+    assert draw_number_grid(np.eye(2), ax=ax, title="identity") is ax
+    assert ax.get_title() == "identity"
+
+
+def test_number_grid_signed_scale_is_symmetric():
+    ax = draw_number_grid([[-1.0, 4.0]], signed=True)
+    assert ax.texts[0].get_color() == "black"  # -1 of +-4 is a pale blue
+
+
+def test_number_grid_constant_array_is_fine():
+    ax = draw_number_grid(np.full((2, 2), 7.0))
+    assert cell_labels(ax) == ["7"] * 4
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"values": "abc"}, TypeError, "values"),
+        ({"values": [[1 + 1j]]}, TypeError, "complex"),
+        ({"values": [1, 2, 3]}, ValueError, "2-D"),
+        ({"values": np.zeros((0, 3))}, ValueError, "empty"),
+        ({"values": [[np.inf]]}, ValueError, "infinite"),
+        ({"values": [[1]], "fmt": 3}, TypeError, "fmt"),
+        ({"values": [[1]], "fmt": "q"}, ValueError, "fmt"),
+        ({"values": [[1]], "ax": "axes"}, TypeError, "ax"),
+        ({"values": [[1]], "highlight": (0,)}, ValueError, "highlight"),
+        ({"values": [[1]], "highlight": (0, 0.5)}, TypeError, "highlight"),
+        ({"values": [[1]], "highlight": (0, 0, 0, 1)}, ValueError, "height"),
+        ({"values": [[1]], "highlight": (0, 0), "highlight_color": ["r", "b"]}, ValueError, "colours"),
+        ({"values": [[1, 2]], "dim": [True]}, ValueError, "dim"),
+        ({"values": [[1, 2]], "vmin": 3, "vmax": 1}, ValueError, "vmin"),
+        ({"values": [[1, 2]], "vmin": "0"}, TypeError, "vmin"),
+        ({"values": [[1, 2]], "index_offset": 3}, TypeError, "index_offset"),
+        ({"values": [[1, 2]], "cmap": 3}, TypeError, "cmap"),
+    ],
+)
+def test_number_grid_rejects_bad_arguments(kwargs, error, match):
+    values = kwargs.pop("values")
+    with pytest.raises(error, match=match):
+        draw_number_grid(values, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# draw_sliding_step
+# --------------------------------------------------------------------------
+
+IMAGE = np.arange(20.0).reshape(4, 5) % 7
+KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0]])
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("boundary", ["fill", "wrap", "symm"])
+@pytest.mark.parametrize("flip", [True, False])
+@pytest.mark.parametrize("kernel_shape", [(3, 3), (2, 3), (2, 2), (1, 4)])
+def test_sliding_output_matches_scipy(mode, boundary, flip, kernel_shape):
+    rng = np.random.default_rng(0)
+    image, kernel = rng.normal(size=(5, 6)), rng.normal(size=kernel_shape)
+    *_, output = plotting._sliding_setup(image, kernel, mode, boundary, 0.5, flip)
+    reference = (signal.convolve2d if flip else signal.correlate2d)(
+        image, kernel, mode=mode, boundary=boundary, fillvalue=0.5)
+    np.testing.assert_allclose(output, reference, atol=1e-12)
+
+
+def test_sliding_step_draws_four_panels_and_the_sum():
+    fig = draw_sliding_step(IMAGE, KERNEL, 0, mode="valid")
+    image_ax, kernel_ax, products_ax, output_ax = fig.axes
+    window = IMAGE[:2, :3]
+    expected = float((window * KERNEL[::-1, ::-1]).sum())
+    assert f"sum = {expected:.3g}" in products_ax.get_title()
+    assert cell_labels(kernel_ax) == [f"{v:.3g}" for v in KERNEL[::-1, ::-1].ravel() + 0.0]
+    assert outlines(image_ax) == [(-0.5, -0.5, 3, 2)]
+    assert cell_labels(output_ax) == [f"{expected:.3g}"]
+
+
+def test_sliding_step_last_frame_shows_the_whole_output():
+    reference = signal.correlate2d(IMAGE, KERNEL, mode="same")
+    fig = draw_sliding_step(IMAGE, KERNEL, reference.size - 1, mode="same", flip=False)
+    output_ax = fig.axes[3]
+    assert cell_labels(output_ax) == [f"{v + 0.0:.3g}" for v in reference.ravel()]
+    assert "correlation" in fig.texts[0].get_text()
+
+
+def test_sliding_step_marks_the_current_output_cell():
+    fig = draw_sliding_step(IMAGE, KERNEL, 7, mode="full")  # full output is 5 x 7
+    assert outlines(fig.axes[3]) == [(-0.5, 0.5, 1, 1)]  # row 1, column 0
+    assert len(cell_labels(fig.axes[3])) == 8
+
+
+def test_sliding_step_padding_has_negative_indices():
+    fig = draw_sliding_step(IMAGE, np.ones((3, 3)), 0, mode="same")
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels[0] == "-1" and labels[-1] == "5"
+
+
+def test_sliding_step_reuses_a_given_figure():
+    fig = plt.figure()
+    for step in range(3):
+        assert draw_sliding_step(IMAGE, KERNEL, step, fig=fig) is fig
+        assert len(fig.axes) == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "match"),
+    [
+        ((IMAGE, KERNEL, 99), {}, ValueError, "step must be below"),
+        ((IMAGE, KERNEL, -1), {}, ValueError, "step"),
+        ((IMAGE, KERNEL, 1.0), {}, TypeError, "step"),
+        ((IMAGE, KERNEL, 0), {"mode": "circular"}, ValueError, "mode"),
+        ((IMAGE, KERNEL, 0), {"boundary": "reflect"}, ValueError, "boundary"),
+        ((IMAGE, KERNEL, 0), {"boundary": 1}, TypeError, "boundary"),
+        ((IMAGE, KERNEL, 0), {"flip": "yes"}, TypeError, "flip"),
+        ((IMAGE, KERNEL, 0), {"fig": "figure"}, TypeError, "fig"),
+        ((IMAGE, KERNEL, 0), {"fillvalue": None}, TypeError, "fillvalue"),
+        ((IMAGE, np.ones((5, 5)), 0), {"mode": "valid"}, ValueError, "fit"),
+        ((IMAGE[0], KERNEL, 0), {}, ValueError, "image must be 2-D"),
+        ((IMAGE, [[np.nan]], 0), {}, ValueError, "kernel"),
+    ],
+)
+def test_sliding_step_rejects_bad_arguments(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        draw_sliding_step(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# animate
+# --------------------------------------------------------------------------
+
+
+def test_animate_calls_update_per_frame_and_closes_the_figure():
+    fig, ax = plt.subplots(figsize=(1, 1))
+    seen = []
+    html = animate(fig, seen.append, frames=3, interval=100)
+    assert "<script" in html.data and html.data.count("data:image/png;base64") >= 3
+    assert set(seen) == {0, 1, 2}
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_animate_accepts_frame_values_and_play_once():
+    fig, ax = plt.subplots(figsize=(1, 1))
+    seen = []
+    html = animate(fig, seen.append, frames=["a", "b"], repeat=False)
+    assert set(seen) == {"a", "b"}
+    assert 'value="once"' in html.data.replace("'", '"') or "once" in html.data
+
+
+def test_animate_with_the_sliding_step():
+    fig = draw_sliding_step(IMAGE, KERNEL, 0, mode="valid")
+    html = animate(fig, lambda s: draw_sliding_step(IMAGE, KERNEL, s, mode="valid", fig=fig),
+                   frames=2)
+    assert html.data.count("data:image/png;base64") >= 2
+
+
+def test_animate_closes_the_figure_even_if_update_fails():
+    fig, _ = plt.subplots(figsize=(1, 1))
+
+    def broken(frame):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        animate(fig, broken, frames=2)
+    assert not plt.fignum_exists(fig.number)
+
+
+@pytest.mark.parametrize(
+    ("fig", "update", "frames", "kwargs", "error", "match"),
+    [
+        ("fig", print, 2, {}, TypeError, "fig"),
+        (None, "update", 2, {}, TypeError, "update"),
+        (None, print, 0, {}, ValueError, "frames"),
+        (None, print, [], {}, ValueError, "frames"),
+        (None, print, True, {}, TypeError, "frames"),
+        (None, print, 2.5, {}, TypeError, "frames"),
+        (None, print, 2, {"interval": 0}, ValueError, "interval"),
+        (None, print, 2, {"interval": "fast"}, TypeError, "interval"),
+        (None, print, 2, {"repeat": 1}, TypeError, "repeat"),
+    ],
+)
+def test_animate_rejects_bad_arguments(fig, update, frames, kwargs, error, match):
+    figure = Figure() if fig is None else fig
+    with pytest.raises(error, match=match):
+        animate(figure, update, frames, **kwargs)

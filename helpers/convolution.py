@@ -17,9 +17,8 @@ and :func:`scipy.signal.correlate2d` compute, for every ``mode``
 - :func:`output_shape` and :func:`pad_image`: the two pieces of
   book-keeping every version shares.
 
-Conventions (SciPy's)
----------------------
-Convolution flips the kernel, correlation does not:
+The conventions are SciPy's. Convolution flips the kernel, correlation
+does not:
 
 .. math::
 
@@ -500,7 +499,7 @@ def convolve2d(
         ``"direct"``: one multiply-add of a shifted slice of the image per
         kernel tap (fast for small kernels). ``"fft"``: pad for the
         boundary, multiply real FFTs of fast sizes, crop (fast for large
-        kernels; agrees with ``"direct"`` to about 1e-12 of the data's
+        kernels; agrees with ``"direct"`` to rounding, about 1e-15 of the data's
         scale). ``"auto"``: ``"fft"`` when ``output pixels x kernel taps``
         exceeds ``2.5 S log2 S``, ``S`` the transform's size; for a kernel
         much smaller than the image, when the kernel's area exceeds about

@@ -751,11 +751,12 @@ def _check_settings(settings) -> list[dict]:
     return checked
 
 
-def filter_grid(image, settings, *, bins: int = 64, width: float = 2.6):
+def filter_grid(image, settings, *, columns: int = 3, bins: int = 64, width: float = 2.6):
     """Static figure: the image filtered with each setting, its histogram beneath.
 
     The website's stand-in for :func:`kernel_explorer`, which needs a live
-    Python kernel: one column per setting.
+    Python kernel: one panel (image over histogram) per setting, ``columns``
+    panels to a row.
 
     Parameters
     ----------
@@ -764,10 +765,12 @@ def filter_grid(image, settings, *, bins: int = 64, width: float = 2.6):
         Each with any of the keys ``kind`` (default ``"box"``), ``size`` (3),
         ``normalize`` (True) and ``boundary`` (``"symm"``), as in
         :func:`make_kernel` and :func:`apply_kernel`.
+    columns : int, default 3
+        Panels per row.
     bins : int, default 64
         Histogram bins.
     width : float, default 2.6
-        Figure width per column, in inches.
+        Figure width per panel, in inches.
 
     Returns
     -------
@@ -776,28 +779,40 @@ def filter_grid(image, settings, *, bins: int = 64, width: float = 2.6):
     Raises
     ------
     TypeError, ValueError
-        If ``settings`` is not a non-empty list of valid dicts.
+        If ``settings`` is not a non-empty list of valid dicts, or ``columns``
+        or ``bins`` is not a positive int.
 
     Notes
     -----
     Taught in: chapter 2.
+
+    Examples
+    --------
+    >>> fig = filter_grid(np.eye(8), [{"size": 3}, {"kind": "sobel-x"}])
+    >>> len([ax for ax in fig.axes if ax.images])
+    2
     """
     import matplotlib.pyplot as plt
 
     image = _check_image(image)
     settings = _check_settings(settings)
+    columns = min(_check_int(columns, "columns"), len(settings))
     bins = _check_int(bins, "bins")
-    columns = len(settings)
-    fig, axes = plt.subplots(2, columns, figsize=(width * columns, 1.35 * width),
-                             gridspec_kw={"height_ratios": [3, 1]}, squeeze=False,
+    rows = -(-len(settings) // columns)
+    fig, axes = plt.subplots(2 * rows, columns, figsize=(width * columns, 1.3 * width * rows),
+                             gridspec_kw={"height_ratios": [3, 1] * rows}, squeeze=False,
                              layout="constrained")
-    for column, item in enumerate(settings):
+    for index, item in enumerate(settings):
+        row, column = 2 * (index // columns), index % columns
         size = 3 if item["kind"].startswith("sobel") else item["size"]
         kernel = make_kernel(item["kind"], size, normalize=item["normalize"])
         output = apply_kernel(image, kernel, boundary=item["boundary"])
-        _draw_filtered(axes[0, column], axes[1, column], output,
+        _draw_filtered(axes[row, column], axes[row + 1, column], output,
                        _settings_label(item["kind"], size, item["normalize"], item["boundary"]),
                        bins=bins)
+    for index in range(len(settings), rows * columns):  # empty cells of the last row
+        axes[2 * (index // columns), index % columns].set_visible(False)
+        axes[2 * (index // columns) + 1, index % columns].set_visible(False)
     return fig
 
 

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
-from matplotlib.colors import Normalize, to_rgba
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -96,7 +96,7 @@ def _rectangles(highlight) -> list[tuple[int, int, int, int]]:
     """Normalise ``highlight`` to a list of ``(row, col, height, width)``."""
     if highlight is None:
         return []
-    if isinstance(highlight, tuple) and all(isinstance(v, numbers.Integral) for v in highlight):
+    if isinstance(highlight, tuple) and all(isinstance(v, numbers.Number) for v in highlight):
         highlight = [highlight]
     if isinstance(highlight, (str, bytes)) or not isinstance(highlight, Iterable):
         raise TypeError(

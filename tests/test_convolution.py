@@ -197,9 +197,7 @@ def test_boundary_beyond_the_image_repeats():
 def test_real_dtypes_are_converted_to_float64(dtype):
     rng = np.random.default_rng(2)
     image = (rng.integers(0, 2 if dtype is bool else 100, size=(6, 5))).astype(dtype)
-    kernel = np.array(
-        [[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=dtype if dtype is not bool else int
-    )
+    kernel = np.array([[1, 2, 0], [3, 1, 1]]).astype(dtype)
     expected = scipy.signal.convolve2d(image.astype(np.float64), kernel.astype(np.float64), "same")
     for method in ("direct", "fft"):
         actual = convolve2d(image, kernel, "same", method=method)

@@ -124,7 +124,7 @@ def server():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.body, httpd.bytes_to_send = npz_bytes(), None
     httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}/mnist.npz"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield httpd
     httpd.shutdown()

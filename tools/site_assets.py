@@ -1,0 +1,390 @@
+"""Serve the website's JavaScript from the build itself, so the book works offline.
+
+Readers often meet the book in classrooms with poor internet, so the built
+``_build/html`` must typeset its math and render its widgets with no network.
+MathJax, require.js and the ipywidgets embed manager come from the npm
+registry, pinned in ``package.json`` / ``package-lock.json`` and installed by
+``npm ci`` into ``node_modules/``. This file is two things:
+
+* a command: ``python tools/site_assets.py --install`` runs ``npm ci`` when
+  ``node_modules/`` is missing or older than the lock file, then checks the
+  versions and stages the files (``make book`` calls it);
+* a Sphinx extension, loaded from ``_config.yml`` (``sphinx.local_extensions``),
+  that at every build checks ``node_modules/``, stages the files under
+  ``_build/site_assets/static/offline/`` and adds that folder to
+  ``html_static_path``, so they land in ``_build/html/_static/offline/``.
+  With ``node_modules/`` missing it stops the build with a message saying
+  how to fix it, rather than building a site whose math silently fails.
+
+The extension also writes three generated pages' parts under
+``_build/site_assets/generated/`` that the book includes:
+
+* ``api_modules.md``: an ``automodule`` block for every module of ``helpers/``
+  (``api.md``), so a new module is documented without editing a page;
+* ``learning_goals.md``: each chapter's "In this chapter you will" bullets and
+  exercises, read from the notebooks in ``_toc.yml`` order (``instructors.md``),
+  so the instructors' page never drifts from the chapters;
+* ``bench_report.md``: the benchmark report ``bench/report.md`` written by
+  ``make bench`` (``tools/bench.py``), or a note when there is none yet
+  (``execution.md``).
+
+Paths in ``_config.yml`` (``mathjax_path``, ``nb_ipywidgets_js``) are relative
+to ``_static``, so the pages load them by relative URLs: the site works from a
+local web server and from ``file://`` alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import filecmp
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE_MODULES = ROOT / "node_modules"
+STAGE = ROOT / "_build" / "site_assets"
+STATIC = STAGE / "static"  # added to html_static_path: its contents go to _static/
+OFFLINE = STATIC / "offline"  # -> _build/html/_static/offline/
+GENERATED = STAGE / "generated"
+
+#: (npm package, path inside the package, destination under _static/offline/).
+#: MathJax: the SVG output needs no web fonts (fonts are blocked on file://);
+#: the extensions, menu and accessibility parts load on demand, so they come too.
+ASSETS: list[tuple[str, str, str]] = [
+    ("mathjax", "es5/tex-mml-svg.js", "mathjax/tex-mml-svg.js"),
+    ("mathjax", "es5/input/tex/extensions", "mathjax/input/tex/extensions"),
+    ("mathjax", "es5/input/mml", "mathjax/input/mml"),
+    ("mathjax", "es5/ui", "mathjax/ui"),
+    ("mathjax", "es5/a11y", "mathjax/a11y"),
+    ("mathjax", "es5/sre", "mathjax/sre"),
+    ("mathjax", "LICENSE", "mathjax/LICENSE"),
+    ("requirejs", "require.js", "widgets/require.js"),
+    ("@jupyter-widgets/html-manager", "dist/embed-amd.js", "widgets/embed-amd.js"),
+    # The widgets' icon font: embed-amd.js loads it relative to its own URL.
+    ("@jupyter-widgets/html-manager", "dist/*.woff2", "widgets/"),
+    ("@jupyter-widgets/html-manager", "dist/*.woff", "widgets/"),
+    ("@jupyter-widgets/html-manager", "dist/*.ttf", "widgets/"),
+    ("@jupyter-widgets/html-manager", "dist/*.eot", "widgets/"),
+    ("@jupyter-widgets/html-manager", "dist/*.svg", "widgets/"),
+    ("@jupyter-widgets/html-manager", "dist/embed.js.LICENSE.txt", "widgets/LICENSES.txt"),
+]
+
+#: The chapters' modules in teaching order; any other helpers module follows, sorted.
+API_ORDER = [
+    "book", "convolution", "kernels", "images", "filters", "data",
+    "plotting", "nn", "conv_layer", "models",
+]
+
+
+class SiteAssetsError(RuntimeError):
+    """The pinned JavaScript is missing or stale: the message says how to fix it."""
+
+
+# --------------------------------------------------------------------------- npm
+
+
+def locked_versions(root: Path = ROOT) -> dict[str, str]:
+    """Versions that ``package-lock.json`` pins for the packages the site copies."""
+    lock_file = root / "package-lock.json"
+    if not lock_file.is_file():
+        raise SiteAssetsError(f"{lock_file} is missing: it pins the site's JavaScript.")
+    packages = json.loads(lock_file.read_text())["packages"]
+    wanted = {package for package, _, _ in ASSETS}
+    return {name: packages[f"node_modules/{name}"]["version"] for name in sorted(wanted)}
+
+
+def check_node_modules(root: Path = ROOT) -> dict[str, str]:
+    """Raise :class:`SiteAssetsError` unless ``node_modules`` holds the locked versions."""
+    hint = (
+        "The website serves MathJax and the widget scripts itself (offline use); they are "
+        "pinned in package-lock.json. Install them with `npm ci` (or `make site-assets`), "
+        "then build again."
+    )
+    modules = root / "node_modules"
+    if not modules.is_dir():
+        raise SiteAssetsError(f"{modules} does not exist. {hint}")
+    versions = locked_versions(root)
+    for name, version in versions.items():
+        manifest = modules / name / "package.json"
+        if not manifest.is_file():
+            raise SiteAssetsError(f"npm package {name} is not installed in {modules}. {hint}")
+        installed = json.loads(manifest.read_text())["version"]
+        if installed != version:
+            raise SiteAssetsError(
+                f"npm package {name} is {installed} in node_modules but package-lock.json "
+                f"pins {version}: node_modules is stale. {hint}"
+            )
+    return versions
+
+
+def npm_ci(root: Path = ROOT, *, force: bool = False) -> bool:
+    """Run ``npm ci`` when node_modules is missing, stale or ``force``; return whether it ran."""
+    marker = root / "node_modules" / ".package-lock.json"
+    lock_file = root / "package-lock.json"
+    stale = not marker.is_file() or marker.stat().st_mtime < lock_file.stat().st_mtime
+    if not (force or stale):
+        try:
+            check_node_modules(root)
+            return False
+        except SiteAssetsError:
+            pass
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SiteAssetsError("npm is not installed (Debian: apt-get install -y nodejs npm).")
+    cmd = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
+    print(" ".join(cmd), flush=True)
+    subprocess.run(cmd, cwd=root, check=True)
+    return True
+
+
+# ----------------------------------------------------------------------- staging
+
+
+def _copy_if_changed(source: Path, dest: Path) -> None:
+    if dest.is_file() and filecmp.cmp(source, dest, shallow=False):
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, dest)
+
+
+def stage_assets(root: Path = ROOT, out: Path = OFFLINE) -> list[Path]:
+    """Copy the pinned files into ``out``; return the files staged.
+
+    Files already identical are left alone, so an unchanged rebuild copies nothing.
+    """
+    versions = check_node_modules(root)
+    staged: list[Path] = []
+    for package, source, dest in ASSETS:
+        base = root / "node_modules" / package
+        matches = sorted(base.glob(source)) if "*" in source else [base / source]
+        if not matches or not all(m.exists() for m in matches):
+            raise SiteAssetsError(f"{package}: {source} not found under {base}")
+        for match in matches:
+            if match.is_dir():
+                for file in sorted(p for p in match.rglob("*") if p.is_file()):
+                    target = out / dest / file.relative_to(match)
+                    _copy_if_changed(file, target)
+                    staged.append(target)
+            else:
+                target = out / dest / match.name if dest.endswith("/") else out / dest
+                _copy_if_changed(match, target)
+                staged.append(target)
+    notice = ["Offline copies of these npm packages (versions pinned in package-lock.json):", ""]
+    for name, version in versions.items():
+        licence = json.loads((root / "node_modules" / name / "package.json").read_text()).get(
+            "license", "see the package"
+        )
+        notice.append(f"- {name} {version} ({licence})")
+    _write_if_changed(out / "NOTICE.txt", "\n".join(notice) + "\n")
+    return staged
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it (keeps Sphinx's rebuilds cached)."""
+    if path.is_file() and path.read_text() == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+# -------------------------------------------------------------- generated parts
+
+
+def helper_modules(root: Path = ROOT) -> list[str]:
+    """Modules of the helpers package, the chapters' order first."""
+    names = sorted(p.stem for p in (root / "helpers").glob("*.py") if not p.stem.startswith("_"))
+    ordered = [n for n in API_ORDER if n in names]
+    return ordered + [n for n in names if n not in ordered]
+
+
+def _module_summary(path: Path) -> str:
+    try:
+        doc = ast.get_docstring(ast.parse(path.read_text()))
+    except SyntaxError:
+        doc = None
+    first = (doc or "").strip().splitlines()
+    return first[0].rstrip(".") if first else ""
+
+
+def api_markdown(root: Path = ROOT) -> str:
+    """MyST for ``api.md``: one section and one ``automodule`` per helpers module."""
+    parts = []
+    for name in helper_modules(root):
+        summary = _module_summary(root / "helpers" / f"{name}.py")
+        title = f"`helpers.{name}`" + (f": {summary}" if summary else "")
+        parts.append(
+            f"(api-{name.replace('_', '-')})=\n## {title}\n\n"
+            f"```{{eval-rst}}\n.. automodule:: helpers.{name}\n   :members:\n```\n"
+        )
+    if not parts:
+        return "The helpers package has no modules yet.\n"
+    return "\n".join(parts)
+
+
+def toc_chapters(root: Path = ROOT) -> list[str]:
+    """The chapter files of ``_toc.yml`` (``chapters/...``), in order, without suffix."""
+    return re.findall(r"^\s*-\s*file:\s*(chapters/\S+)\s*$", (root / "_toc.yml").read_text(), re.M)
+
+
+def _markdown_cells(path: Path) -> list[str]:
+    nb = json.loads(path.read_text())
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb.get("cells", []) if c.get("cell_type") == "markdown"]
+
+
+def chapter_outline(path: Path) -> dict:
+    """Title, label, learning goals and exercise titles of one chapter notebook."""
+    text = "\n\n".join(_markdown_cells(path))
+    title = re.search(r"^# (.+)$", text, re.M)
+    label = re.search(r"^\((ch-[\w-]+)\)=\s*$", text, re.M)
+    outline = {
+        "title": title.group(1).strip() if title else path.stem,
+        "label": label.group(1) if label else None,
+        "goals": [],
+        "exercises": [],
+    }
+    overview = re.search(r"^## Overview\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    if overview:
+        after = re.split(r"you will[^\n]*\n", overview.group(1), maxsplit=1)
+        block = after[1] if len(after) == 2 else overview.group(1)
+        goals, current = [], None
+        for line in block.splitlines():
+            bullet = re.match(r"^[-*] (.+)", line)
+            if bullet:
+                current = bullet.group(1).strip()
+                goals.append(current)
+            elif current is not None and line.startswith("  ") and line.strip():
+                goals[-1] += " " + line.strip()
+            elif goals and not line.strip():
+                current = None
+        outline["goals"] = goals
+    exercises = re.search(r"^## Exercises\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    if exercises:
+        outline["exercises"] = [m.strip() for m in re.findall(r"^### (.+)$", exercises.group(1), re.M)]
+        if not outline["exercises"]:
+            outline["exercises"] = re.findall(r"^\*\*(Exercise[^*]*)\*\*", exercises.group(1), re.M)
+    return outline
+
+
+def goals_markdown(root: Path = ROOT) -> str:
+    """MyST for ``instructors.md``: each chapter's learning goals and exercises."""
+    parts = []
+    for number, chapter in enumerate(toc_chapters(root), start=1):
+        path = root / f"{chapter}.ipynb"
+        if not path.is_file():
+            parts.append(f"### Chapter {number}\n\n*This chapter is still being written.*\n")
+            continue
+        info = chapter_outline(path)
+        link = f"{{ref}}`{info['label']}`" if info["label"] else f"{{doc}}`{chapter}`"
+        goals = "".join(f"- {g}\n" for g in info["goals"]) or "- (see the chapter's Overview)\n"
+        count = len(info["exercises"])
+        exercises = (
+            f"**Exercises:** {count}, at the end of the chapter, each with a solution "
+            "hidden under *Show solution*."
+            if count
+            else "**Exercises:** at the end of the chapter, with hidden solutions."
+        )
+        parts.append(
+            f"### Chapter {number}: {info['title']}\n\n{link}. After it, students can:\n\n"
+            f"{goals}\n{exercises}\n"
+        )
+    return "\n".join(parts)
+
+
+def _renumber_headings(markdown: str, top: int) -> str:
+    """Shift the report's headings so its first level becomes ``top``, with no gaps."""
+    levels = sorted({len(m) for m in re.findall(r"^(#{1,6}) ", markdown, re.M)})
+    mapping = {level: min(top + i, 6) for i, level in enumerate(levels)}
+    lines, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        heading = None if fenced else re.match(r"^(#{1,6}) (.*)$", line)
+        lines.append(f"{'#' * mapping[len(heading.group(1))]} {heading.group(2)}" if heading else line)
+    return "\n".join(lines) + "\n"
+
+
+def bench_markdown(root: Path = ROOT) -> str:
+    """MyST for ``execution.md``: ``bench/report.md``, its headings shifted under ours."""
+    report = root / "bench" / "report.md"
+    if not report.is_file():
+        return (
+            "No benchmark report yet: `make bench` writes `bench/report.md` (peak memory, "
+            "cold build time, cached rebuild time) and the next build shows it here.\n"
+        )
+    text = report.read_text()
+    # Labels and cross-references of the report would clash with the book's: drop them.
+    text = re.sub(r"^\([\w-]+\)=\s*$", "", text, flags=re.M)
+    return "*From `bench/report.md`, written by `make bench`.*\n\n" + _renumber_headings(text, 3)
+
+
+def write_generated(root: Path = ROOT, out: Path = GENERATED) -> list[Path]:
+    """Write the generated includes; unchanged content is not rewritten."""
+    files = {
+        "api_modules.md": api_markdown(root),
+        "learning_goals.md": goals_markdown(root),
+        "bench_report.md": bench_markdown(root),
+    }
+    for name, text in files.items():
+        _write_if_changed(out / name, text)
+    return [out / name for name in files]
+
+
+# ------------------------------------------------------------------ Sphinx hook
+
+
+def _on_config_inited(app, config) -> None:
+    from sphinx.errors import ConfigError
+
+    try:
+        stage_assets()
+    except SiteAssetsError as error:
+        raise ConfigError(f"site_assets: {error}") from None
+    write_generated()
+    config.html_static_path.append(str(STATIC))
+    # _config.yml must point at the staged copies, never at a CDN.
+    wanted = [config.mathjax_path, *getattr(config, "nb_ipywidgets_js", {}).keys()]
+    for uri in wanted:
+        if "://" in uri or uri.startswith("//"):
+            raise ConfigError(f"site_assets: {uri} is a remote URL; the site must work offline.")
+        if not (STATIC / uri).is_file():
+            raise ConfigError(f"site_assets: {uri} (from _config.yml) is not among the staged "
+                              f"files in {STATIC}; see ASSETS in tools/site_assets.py.")
+
+
+def setup(app):
+    """Sphinx entry point (``sphinx.local_extensions: {site_assets: tools}``)."""
+    app.connect("config-inited", _on_config_inited, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --------------------------------------------------------------------- command
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--install", action="store_true",
+                        help="run `npm ci` first when node_modules is missing or stale")
+    args = parser.parse_args(argv)
+    try:
+        if args.install:
+            npm_ci()
+        staged = stage_assets()
+    except (SiteAssetsError, subprocess.CalledProcessError) as error:
+        print(f"site_assets: {error}", file=sys.stderr)
+        return 1
+    write_generated()
+    size = sum(p.stat().st_size for p in staged) / 1e6
+    print(f"site_assets: {len(staged)} files ({size:.1f} MB) staged in {OFFLINE.relative_to(ROOT)}")
+    for name, version in locked_versions().items():
+        print(f"  {name} {version}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

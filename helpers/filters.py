@@ -713,23 +713,29 @@ def _settings_label(kind, size, normalize, boundary) -> str:
     return f"{kind} {size_text}, {norm}, {boundary}"
 
 
-def _draw_filtered(ax_image, ax_hist, output, title, *, bins: int = 64):
-    """Show ``output`` honestly (fixed grey scale, or RdBu_r centred on 0) and its histogram."""
+def _draw_filtered(ax_image, ax_hist, output, title, *, bins: int = 64, colorbar: bool = True):
+    """Show ``output`` honestly (fixed grey scale, or RdBu_r centred on 0) and its histogram.
+
+    The histogram's x-axis spans the same range as the colour scale, so it
+    doubles as a colour bar when ``colorbar=False``.
+    """
     low, high = float(output.min()), float(output.max())
     if low < 0:
         bound = max(abs(low), abs(high), 1e-12)
         shown = ax_image.imshow(output, cmap="RdBu_r", vmin=-bound, vmax=bound)
         hist_range = (-bound, bound)
-    else:
-        top = max(1.0, high)
-        shown = ax_image.imshow(output, cmap="gray", vmin=0.0, vmax=top)
-        hist_range = (0.0, top)
-    ax_image.set_title(title, fontsize=9)
+    else:  # the input's grey scale: values above 1 saturate, as they would on screen
+        shown = ax_image.imshow(output, cmap="gray", vmin=0.0, vmax=1.0)
+        hist_range = (0.0, max(1.0, high))
+    stats = f"min {low:.2f}, max {high:.2f}, mean {output.mean():.3f}"
+    ax_image.set_title(f"{title}\n{stats}", fontsize=8)
     ax_image.set_axis_off()
-    ax_image.figure.colorbar(shown, ax=ax_image, fraction=0.046, pad=0.03)
+    if colorbar:
+        ax_image.figure.colorbar(shown, ax=ax_image, fraction=0.046, pad=0.03)
     ax_hist.hist(output.ravel(), bins=bins, range=hist_range, color="0.3")
+    ax_hist.set_xlim(hist_range)
     ax_hist.set_yticks([])
-    ax_hist.set_xlabel(f"min {low:.2f}, max {high:.2f}, mean {output.mean():.3f}", fontsize=8)
+    ax_hist.tick_params(labelsize=8)
     return shown
 
 
@@ -799,20 +805,20 @@ def filter_grid(image, settings, *, columns: int = 3, bins: int = 64, width: flo
     columns = min(_check_int(columns, "columns"), len(settings))
     bins = _check_int(bins, "bins")
     rows = -(-len(settings) // columns)
-    fig, axes = plt.subplots(2 * rows, columns, figsize=(width * columns, 1.3 * width * rows),
-                             gridspec_kw={"height_ratios": [3, 1] * rows}, squeeze=False,
-                             layout="constrained")
+    height = 1.5 * width * rows
+    fig = plt.figure(figsize=(width * columns, height))
+    outer = fig.add_gridspec(rows, columns, left=0.03, right=0.97, bottom=0.3 / height,
+                             top=1 - 0.45 / height, wspace=0.12, hspace=0.22)
     for index, item in enumerate(settings):
-        row, column = 2 * (index // columns), index % columns
+        inner = outer[index // columns, index % columns].subgridspec(
+            2, 1, height_ratios=[3.2, 1], hspace=0.05)
+        ax_image, ax_hist = fig.add_subplot(inner[0]), fig.add_subplot(inner[1])
         size = 3 if item["kind"].startswith("sobel") else item["size"]
         kernel = make_kernel(item["kind"], size, normalize=item["normalize"])
         output = apply_kernel(image, kernel, boundary=item["boundary"])
-        _draw_filtered(axes[row, column], axes[row + 1, column], output,
+        _draw_filtered(ax_image, ax_hist, output,
                        _settings_label(item["kind"], size, item["normalize"], item["boundary"]),
-                       bins=bins)
-    for index in range(len(settings), rows * columns):  # empty cells of the last row
-        axes[2 * (index // columns), index % columns].set_visible(False)
-        axes[2 * (index // columns) + 1, index % columns].set_visible(False)
+                       bins=bins, colorbar=False)
     return fig
 
 

@@ -311,7 +311,7 @@ def plot_perceptron_snapshots(x, y, history: dict, steps) -> object:
     return fig
 
 
-def animate_perceptron(x, y, history: dict, *, max_frames: int = 30, interval: int = 400):
+def animate_perceptron(x, y, history: dict, *, max_frames: int = 20, interval: int = 400):
     """An animation of the perceptron's boundary, one frame per update.
 
     The result plays in JupyterLab and on the website alike (JavaScript
@@ -324,7 +324,7 @@ def animate_perceptron(x, y, history: dict, *, max_frames: int = 30, interval: i
     y : array_like of 0/1, n elements
     history : dict
         What :func:`train_perceptron` returned for ``x`` and ``y``.
-    max_frames : int, default 30
+    max_frames : int, default 20
         With more updates than this, evenly spaced ones are shown (always
         the first and last).
     interval : int, default 400

@@ -136,6 +136,7 @@ def draw_number_grid(
     vmax: float | None = None,
     highlight=None,
     highlight_color: str | Sequence[str] = "tab:red",
+    highlight_label: str | Sequence[str] | None = None,
     dim=None,
     index_offset: tuple[int, int] | None = (0, 0),
     title: str | None = None,
@@ -170,6 +171,8 @@ def draw_number_grid(
         or a list of them. They may extend past the grid.
     highlight_color : str or sequence of str, default "tab:red"
         Outline colour, or one colour per highlighted box.
+    highlight_label : str or sequence of str, optional
+        A legend entry for each highlighted box (placed right of the grid).
     dim : array_like of bool, shape (rows, cols), optional
         Cells drawn faded, for example the padding added around an image.
     index_offset : (int, int) or None, default (0, 0)
@@ -223,6 +226,15 @@ def draw_number_grid(
         raise ValueError(
             f"highlight_color has {len(colours)} colours for {len(boxes)} highlighted boxes"
         )
+    if highlight_label is None:
+        legend = [None] * len(boxes)
+    else:
+        legend = [highlight_label] if isinstance(highlight_label, str) else list(highlight_label)
+        if len(legend) != len(boxes) or not all(isinstance(t, str) for t in legend):
+            raise ValueError(
+                f"highlight_label needs one str per highlighted box ({len(boxes)}), "
+                f"got {highlight_label!r}"
+            )
     if dim is not None:
         dim = np.asarray(dim, dtype=bool)
         if dim.shape != array.shape:
@@ -284,9 +296,12 @@ def draw_number_grid(
         ax.set_yticks(np.arange(rows), [str(i + index_offset[0]) for i in range(rows)])
         ax.xaxis.tick_top()
         ax.tick_params(length=0, labelsize=max(fontsize - 2, 6), colors="0.4")
-    for (row, col, height, width), colour in zip(boxes, colours, strict=True):
+    for (row, col, height, width), colour, label in zip(boxes, colours, legend, strict=True):
         ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False,
-                               edgecolor=colour, linewidth=2.5, clip_on=False, zorder=3))
+                               edgecolor=colour, linewidth=2.5, clip_on=False, zorder=3,
+                               label=label))
+    if highlight_label is not None:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9, frameon=False)
     ax.set_xlim(-0.5, cols - 0.5)
     ax.set_ylim(rows - 0.5, -0.5)
     if title is not None:

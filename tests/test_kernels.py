@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from helpers.convolution import convolve2d, convolve_separable, correlate2d
-from helpers.kernels import box, box_1d, gaussian, gaussian_1d, sobel, sobel_1d
 from helpers.images import step_edge
+from helpers.kernels import box, box_1d, gaussian, gaussian_1d, sobel, sobel_1d
 
 # ---------------------------------------------------------------- box
 
@@ -20,7 +20,9 @@ def test_box_1d(size):
     np.testing.assert_array_equal(box_1d(size, normalize=False), np.ones(size))
 
 
-@pytest.mark.parametrize(("size", "shape"), [(1, (1, 1)), (3, (3, 3)), (4, (4, 4)), ((2, 5), (2, 5))])
+@pytest.mark.parametrize(
+    ("size", "shape"), [(1, (1, 1)), (3, (3, 3)), (4, (4, 4)), ((2, 5), (2, 5))]
+)
 def test_box(size, shape):
     kernel = box(size)
     assert kernel.shape == shape and kernel.dtype == np.float64

@@ -65,6 +65,12 @@ def test_number_grid_highlights_boxes_in_cell_coordinates():
     assert outlines(ax) == [(1.5, 0.5, 1, 1), (-0.5, -0.5, 3, 2)]
 
 
+def test_number_grid_legend_names_the_boxes():
+    ax = draw_number_grid(np.zeros((3, 3)), highlight=[(0, 0), (1, 1, 2, 2)],
+                          highlight_color=["red", "blue"], highlight_label=["one", "two"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["one", "two"]
+
+
 def test_number_grid_index_offset_labels_ticks():
     ax = draw_number_grid(np.zeros((2, 3)), index_offset=(-1, -2))
     plt.gcf().canvas.draw()
@@ -108,6 +114,8 @@ def test_number_grid_constant_array_is_fine():
         ({"values": [[1]], "highlight": (0, 0.5)}, TypeError, "highlight"),
         ({"values": [[1]], "highlight": (0, 0, 0, 1)}, ValueError, "height"),
         ({"values": [[1]], "highlight": (0, 0), "highlight_color": ["r", "b"]}, ValueError, "colours"),
+        ({"values": [[1]], "highlight": (0, 0), "highlight_label": ["a", "b"]}, ValueError,
+         "highlight_label"),
         ({"values": [[1, 2]], "dim": [True]}, ValueError, "dim"),
         ({"values": [[1, 2]], "vmin": 3, "vmax": 1}, ValueError, "vmin"),
         ({"values": [[1, 2]], "vmin": "0"}, TypeError, "vmin"),

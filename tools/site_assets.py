@@ -211,9 +211,53 @@ def _module_summary(path: Path) -> str:
     return first[0].rstrip(".") if first else ""
 
 
+def _package_exports(root: Path) -> list[tuple[str, str, str, str]]:
+    """``(name, kind, signature, module)`` of what ``helpers/__init__.py`` re-exports."""
+    tree = ast.parse((root / "helpers" / "__init__.py").read_text())
+    exported: list[str] | None = None
+    origin: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
+            for alias in node.names:
+                origin[alias.asname or alias.name] = node.module
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            exported = [e.value for e in getattr(node.value, "elts", []) if isinstance(e, ast.Constant)]
+    result = []
+    for name in exported or []:
+        module = origin.get(name)
+        if module is None:
+            continue
+        source = root / (module.replace(".", "/") + ".py")
+        kind, signature = "data", ""
+        for node in ast.parse(source.read_text()).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+                kind = "function" if isinstance(node, ast.FunctionDef) else "class"
+                if isinstance(node, ast.FunctionDef):
+                    args = node.args
+                    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                args.vararg, args.kwarg]:
+                        if arg is not None:
+                            arg.annotation = None
+                    signature = f"({ast.unparse(args)})"
+        result.append((name, kind, signature, module))
+    return result
+
+
 def api_markdown(root: Path = ROOT) -> str:
-    """MyST for ``api.md``: one section and one ``automodule`` per helpers module."""
-    parts = []
+    """MyST for ``api.md``: the package, then one ``automodule`` per helpers module."""
+    if not (root / "helpers" / "__init__.py").is_file():
+        return "The helpers package has no modules yet.\n"
+    aliases = "".join(
+        f"\n.. py:{kind}:: {name}{signature}\n\n   The same as :py:{'func' if kind == 'function' else kind}:"
+        f"`{module}.{name}`, importable as ``helpers.{name}``.\n"
+        for name, kind, signature, module in _package_exports(root)
+    )
+    parts = [
+        "(api-package)=\n## The package `helpers`\n\n"
+        f"```{{eval-rst}}\n.. automodule:: helpers\n{aliases}```\n"
+    ]
     for name in helper_modules(root):
         summary = _module_summary(root / "helpers" / f"{name}.py")
         title = f"`helpers.{name}`" + (f": {summary}" if summary else "")
@@ -221,8 +265,6 @@ def api_markdown(root: Path = ROOT) -> str:
             f"(api-{name.replace('_', '-')})=\n## {title}\n\n"
             f"```{{eval-rst}}\n.. automodule:: helpers.{name}\n   :members:\n```\n"
         )
-    if not parts:
-        return "The helpers package has no modules yet.\n"
     return "\n".join(parts)
 
 
@@ -338,6 +380,31 @@ def write_generated(root: Path = ROOT, out: Path = GENERATED) -> list[Path]:
 # ------------------------------------------------------------------ Sphinx hook
 
 
+def _import_helpers_quietly() -> None:
+    """Import every helpers module once, with TensorFlow's C++ start-up lines hidden.
+
+    autodoc imports the modules for the API page; one that imports Keras at
+    import time would print TensorFlow's absl/oneDNN lines into the build log.
+    A module that fails to import is left for autodoc to report.
+    """
+    import importlib
+    import os
+
+    for name, value in {"TF_CPP_MIN_LOG_LEVEL": "3", "GRPC_VERBOSITY": "ERROR",
+                        "GLOG_minloglevel": "3"}.items():
+        os.environ.setdefault(name, value)
+    try:
+        from helpers.book import quiet_stderr
+    except Exception:  # noqa: BLE001 - autodoc reports it
+        return
+    for name in helper_modules():
+        with quiet_stderr():
+            try:
+                importlib.import_module(f"helpers.{name}")
+            except Exception:  # noqa: BLE001 - autodoc reports it
+                pass
+
+
 def _on_config_inited(app, config) -> None:
     from sphinx.errors import ConfigError
 
@@ -346,6 +413,8 @@ def _on_config_inited(app, config) -> None:
     except SiteAssetsError as error:
         raise ConfigError(f"site_assets: {error}") from None
     write_generated()
+    if "sphinx.ext.autodoc" in config.extensions:
+        _import_helpers_quietly()
     config.html_static_path.append(str(STATIC))
     # _config.yml must point at the staged copies, never at a CDN.
     wanted = [config.mathjax_path, *getattr(config, "nb_ipywidgets_js", {}).keys()]
@@ -357,9 +426,49 @@ def _on_config_inited(app, config) -> None:
                               f"files in {STATIC}; see ASSETS in tools/site_assets.py.")
 
 
+def _plain_attribute_docstrings(app, what, name, obj, options, lines) -> None:
+    """Keep napoleon from reading ``#: Loss names: mse and bce`` as type ``Loss names``.
+
+    napoleon takes the text before a colon on the first line of a constant's
+    docstring as its type, a cross-reference that nitpicky mode (-n) rejects.
+    The helpers document constants in prose: a leading ": " gives napoleon an
+    empty type, and it keeps the sentence whole.
+    """
+    if what in ("data", "attribute") and lines and ":" in lines[0]:
+        lines[0] = ": " + lines[0]
+
+
+#: Section names napoleon turns into fields or rubrics itself.
+_NAPOLEON_SECTIONS = {
+    "args", "arguments", "attention", "attributes", "caution", "danger", "error",
+    "example", "examples", "hint", "important", "keyword args", "keyword arguments",
+    "methods", "note", "notes", "other parameters", "parameters", "receive", "receives",
+    "return", "returns", "raise", "raises", "references", "see also", "tip", "todo",
+    "warning", "warnings", "warn", "warns", "yield", "yields",
+}
+
+
+def _rubric_sections(app, what, name, obj, options, lines) -> None:
+    """Turn a docstring's own sections ("Conventions" + underline) into rubrics.
+
+    The API page puts every module on one page, where two modules' sections
+    of the same name would clash ("Duplicate explicit target name"); a rubric
+    looks the same and creates no target. napoleon's sections are left alone.
+    """
+    for i in range(len(lines) - 1):
+        title, underline = lines[i].strip(), lines[i + 1].strip()
+        if (title and title.lower() not in _NAPOLEON_SECTIONS and len(underline) >= len(title)
+                and len(set(underline)) == 1 and underline[0] in "-=~^\"'*+#"):
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            lines[i], lines[i + 1] = f"{indent}.. rubric:: {title}", ""
+
+
 def setup(app):
     """Sphinx entry point (``sphinx.local_extensions: {site_assets: tools}``)."""
     app.connect("config-inited", _on_config_inited, priority=900)
+    # Before napoleon's own handler (priority 500).
+    app.connect("autodoc-process-docstring", _plain_attribute_docstrings, priority=400)
+    app.connect("autodoc-process-docstring", _rubric_sections, priority=400)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

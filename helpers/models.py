@@ -1,0 +1,1142 @@
+"""Convolutional networks for MNIST: the article's model, its modern variants, their figures.
+
+- :func:`article_model` and :func:`article_optimizer` rebuild the source
+  article's network and training recipe in Keras 3; :class:`BatchHistory`
+  records the loss and accuracy of every batch, as the article plotted them.
+- :class:`Variant` and :func:`build_variant` describe and build the article's
+  recipe with any of its choices changed (input scaling, loss, activation,
+  pooling, optimizer, batch normalisation, dropout, augmentation, layer
+  sizes); :func:`train_variant` trains one and measures it.
+- :func:`draw_model` draws a model as a column of boxes (no graphviz needed);
+  :func:`plot_batch_history`, :func:`plot_confusion`,
+  :func:`plot_misclassified`, :func:`plot_filters` and
+  :func:`plot_feature_maps` draw what a trained network does.
+
+Every model is written with backend-neutral Keras 3 (``keras.layers``,
+``keras.ops``; no TensorFlow call), so it runs with ``KERAS_BACKEND`` set to
+``tensorflow`` (the book's default) or ``jax``.
+
+Importing this module imports Keras, and so its backend: in a notebook call
+:func:`helpers.setup` with ``keras=True`` first, which hides TensorFlow's
+start-up lines. ``import helpers`` alone never imports this module.
+
+Taught in: chapter 6 (the article's experiment) and chapter 7 (beyond the
+article).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+__all__ = [
+    "ARTICLE_PARAMS",
+    "BatchHistory",
+    "TrainResult",
+    "Variant",
+    "accuracy",
+    "article_model",
+    "article_optimizer",
+    "as_inputs",
+    "build_variant",
+    "classification_table",
+    "confusion_matrix",
+    "draw_model",
+    "one_hot",
+    "plot_batch_history",
+    "plot_confusion",
+    "plot_feature_maps",
+    "plot_filters",
+    "plot_misclassified",
+    "predict_classes",
+    "train_variant",
+]
+
+#: Side of an MNIST image, in pixels.
+SIDE = 28
+#: Number of classes (the digits 0-9).
+N_CLASSES = 10
+#: The trainable parameters of each weighted layer of the article's model.
+ARTICLE_PARAMS = {
+    "conv1": 3 * 3 * 1 * 32,  # 288: 32 kernels of 3x3 on one channel, no bias
+    "conv2": 3 * 3 * 32 * 64,  # 18,432: 64 kernels of 3x3x32, no bias
+    "dense1": 7 * 7 * 64 * 1000 + 1000,  # 3,137,000
+    "dense2": 1000 * 1000 + 1000,  # 1,001,000
+    "output": 1000 * 10 + 10,  # 10,010
+}
+
+_LOSSES = ("mse", "crossentropy")
+_ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
+_POOLINGS = ("average", "max")
+_OPTIMIZERS = ("sgd", "adam")
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_images(name: str, images) -> np.ndarray:
+    """Return ``images`` as an array of shape (N, 28, 28) or (N, 784)."""
+    array = np.asarray(images)
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(f"{name} must hold grey levels (integers or floats), got {array.dtype}")
+    if array.ndim == 2 and array.shape[1] == SIDE * SIDE:
+        return array
+    if array.ndim == 3 and array.shape[1:] == (SIDE, SIDE):
+        return array
+    raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 784), got {array.shape}")
+
+
+def _check_labels(name: str, labels, n: int | None = None) -> np.ndarray:
+    array = np.asarray(labels)
+    if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{name} must be a 1-D array of integer labels, got {array.dtype} "
+                        f"of shape {array.shape}")
+    if array.size and (array.min() < 0 or array.max() >= N_CLASSES):
+        raise ValueError(f"{name} must hold digits 0-9, found {array.min()}..{array.max()}")
+    if n is not None and len(array) != n:
+        raise ValueError(f"{name} has {len(array)} labels, expected {n} (one per image)")
+    return array
+
+
+def _check_int(name: str, value, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _check_choice(name: str, value, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
+
+
+def _check_model(model) -> keras.Model:
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    return model
+
+
+# --------------------------------------------------------------------------- data
+
+
+def as_inputs(images) -> np.ndarray:
+    """Turn digit images into the article's input: rows of 784 raw grey levels.
+
+    The article read MNIST as a table of 784 pixel columns and fed those
+    numbers, 0 to 255, straight into the network; its first layer reshaped
+    them into a 28x28 image with one channel.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, 28, 28) or (N, 784)
+        Grey levels, usually uint8 from :func:`helpers.data.load_mnist`.
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape (N, 784)
+        The same grey levels, unscaled, one digit per row.
+
+    Raises
+    ------
+    TypeError
+        If ``images`` does not hold numbers.
+    ValueError
+        If its shape is neither (N, 28, 28) nor (N, 784).
+
+    Notes
+    -----
+    Taught in: chapter 6.
+
+    Examples
+    --------
+    >>> as_inputs(np.zeros((2, 28, 28), np.uint8)).shape
+    (2, 784)
+    """
+    array = _check_images("images", images)
+    return array.reshape(len(array), SIDE * SIDE).astype(np.float32)
+
+
+def one_hot(labels) -> np.ndarray:
+    """Encode digit labels as one-hot rows, the targets of the article's MSE loss.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Digits 0-9.
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape (N, 10)
+        Row ``i`` is 1 in column ``labels[i]`` and 0 elsewhere.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``labels`` is not a 1-D array of digits 0-9.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+
+    Examples
+    --------
+    >>> one_hot(np.array([2, 0]))[:, :3]
+    array([[0., 0., 1.],
+           [1., 0., 0.]], dtype=float32)
+    """
+    labels = _check_labels("labels", labels)
+    return np.eye(N_CLASSES, dtype=np.float32)[labels]
+
+
+# --------------------------------------------------------------------------- the article
+
+
+def _article_init():
+    return keras.initializers.RandomUniform(minval=-0.05, maxval=0.05)
+
+
+def article_model() -> keras.Sequential:
+    """The article's network for MNIST, layer for layer, in Keras 3 (not compiled).
+
+    784 grey levels -> reshape to 28x28x1 -> 32 convolutions 3x3 ("same"
+    padding, no bias, weights uniform in [-0.05, 0.05]) -> 2x2 average
+    pooling -> 64 convolutions 3x3 (likewise) -> 2x2 average pooling ->
+    flatten -> 1,000 sigmoid units -> 1,000 sigmoid units -> 10 linear
+    outputs. The convolutions have no activation, as in the article.
+
+    The article wrote its images channels-first (``dim_ordering="th"``);
+    Keras 3 defaults to channels-last, which changes no parameter count.
+
+    Returns
+    -------
+    keras.Sequential
+        Named layers ``reshape``, ``conv1``, ``pool1``, ``conv2``,
+        ``pool2``, ``flatten``, ``dense1``, ``dense2``, ``output``; input
+        shape (None, 784). Their parameter counts are :data:`ARTICLE_PARAMS`.
+
+    Notes
+    -----
+    Taught in: chapter 6. Seed Keras first (:func:`helpers.setup` with
+    ``keras=True``) for repeatable initial weights.
+
+    Examples
+    --------
+    >>> article_model().count_params()  # doctest: +SKIP
+    4166730
+    """
+    layers = keras.layers
+    return keras.Sequential(
+        [
+            keras.Input(shape=(SIDE * SIDE,), name="pixels"),
+            layers.Reshape((SIDE, SIDE, 1), name="reshape"),
+            layers.Conv2D(32, 3, padding="same", use_bias=False,
+                          kernel_initializer=_article_init(), name="conv1"),
+            layers.AveragePooling2D(2, name="pool1"),
+            layers.Conv2D(64, 3, padding="same", use_bias=False,
+                          kernel_initializer=_article_init(), name="conv2"),
+            layers.AveragePooling2D(2, name="pool2"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(1000, activation="sigmoid", name="dense1"),
+            layers.Dense(1000, activation="sigmoid", name="dense2"),
+            layers.Dense(N_CLASSES, activation="linear", name="output"),
+        ],
+        name="article_cnn",
+    )
+
+
+def article_optimizer() -> keras.optimizers.SGD:
+    """The article's optimizer: SGD, lr 0.01 decayed 1e-6 per step, Nesterov momentum 0.9.
+
+    Keras 1's ``SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True)``
+    divided the learning rate by ``1 + decay * step`` after every batch.
+    Keras 3 has no ``decay`` argument; the same schedule is
+    :class:`keras.optimizers.schedules.InverseTimeDecay` with one decay
+    step per batch.
+
+    Returns
+    -------
+    keras.optimizers.SGD
+        A fresh optimizer (each model needs its own).
+
+    Notes
+    -----
+    Taught in: chapter 6.
+
+    Examples
+    --------
+    >>> float(article_optimizer().momentum)  # doctest: +SKIP
+    0.9
+    """
+    schedule = keras.optimizers.schedules.InverseTimeDecay(
+        initial_learning_rate=0.01, decay_steps=1, decay_rate=1e-6
+    )
+    return keras.optimizers.SGD(learning_rate=schedule, momentum=0.9, nesterov=True)
+
+
+class BatchHistory(keras.callbacks.Callback):
+    """Record the loss and accuracy of every training batch.
+
+    Keras 3 reports, after each batch, the *running mean* of the loss and
+    of each metric since the epoch began. The article's Keras 1 reported
+    each batch's own value, and that is what this callback stores: it
+    undoes the running mean, weighting each batch by its size
+    (``mean_k * n_k - mean_(k-1) * n_(k-1)``, divided by the batch's size).
+
+    Parameters
+    ----------
+    n_samples : int
+        How many training examples one epoch holds (``len(x_train)``).
+    batch_size : int
+        The ``batch_size`` given to ``fit``. The last batch of an epoch
+        holds the remainder.
+
+    Attributes
+    ----------
+    loss, accuracy : list of float
+        One value per batch, in training order (the metric must be named
+        ``"accuracy"`` in ``compile``).
+    running_loss, running_accuracy : list of float
+        What Keras reported: the mean since the start of the epoch.
+    epoch : list of int
+        The epoch (from 0) of each batch.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_samples`` or ``batch_size`` is not a positive int.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+
+    Examples
+    --------
+    >>> history = BatchHistory(n_samples=7500, batch_size=32)  # doctest: +SKIP
+    >>> model.fit(x, y, batch_size=32, callbacks=[history])  # doctest: +SKIP
+    """
+
+    def __init__(self, n_samples: int, batch_size: int):
+        super().__init__()
+        self.n_samples = _check_int("n_samples", n_samples, 1)
+        self.batch_size = _check_int("batch_size", batch_size, 1)
+        self.loss: list[float] = []
+        self.accuracy: list[float] = []
+        self.running_loss: list[float] = []
+        self.running_accuracy: list[float] = []
+        self.epoch: list[int] = []
+        self._current_epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current_epoch = int(epoch)
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        seen_before = min(batch * self.batch_size, self.n_samples)
+        seen = min((batch + 1) * self.batch_size, self.n_samples)
+        size = max(seen - seen_before, 1)
+        for key, per_batch, running in (
+            ("loss", self.loss, self.running_loss),
+            ("accuracy", self.accuracy, self.running_accuracy),
+        ):
+            mean = float(logs.get(key, math.nan))
+            previous = running[-1] if batch > 0 and running else 0.0
+            running.append(mean)
+            per_batch.append((mean * seen - previous * seen_before) / size)
+        self.epoch.append(self._current_epoch)
+
+
+def predict_classes(model, inputs, *, batch_size: int = 256) -> np.ndarray:
+    """The digit each input is classified as: the index of the largest output.
+
+    Keras 1's ``model.predict_classes`` is gone from Keras 3; this is its
+    one-line replacement, ``argmax(model.predict(x), axis=1)``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model with 10 outputs per example.
+    inputs : array_like
+        Inputs of the shape the model expects.
+    batch_size : int, default 256
+        Examples per prediction step (memory only; results do not depend on it).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (N,)
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a Keras model.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+    """
+    _check_model(model)
+    batch_size = _check_int("batch_size", batch_size, 1)
+    outputs = model.predict(np.asarray(inputs), batch_size=batch_size, verbose=0)
+    return np.argmax(outputs, axis=1).astype(np.int64)
+
+
+def accuracy(y_true, y_pred) -> float:
+    """Fraction of labels predicted correctly.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (N,)
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the arrays are empty or their lengths differ.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+
+    Examples
+    --------
+    >>> accuracy([1, 2, 3, 4], [1, 2, 3, 0])
+    0.75
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1 or y_true.size == 0:
+        raise ValueError(f"y_true and y_pred must be non-empty 1-D arrays of one length, got "
+                         f"shapes {y_true.shape} and {y_pred.shape}")
+    return float(np.mean(y_true == y_pred))
+
+
+def confusion_matrix(y_true, y_pred) -> np.ndarray:
+    """Count how often each digit (row) was classified as each digit (column).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (N,)
+        Digits 0-9.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (10, 10)
+        ``counts[i, j]``: digits ``i`` classified as ``j``. The diagonal
+        holds the correct answers.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the labels are not digits 0-9 or the lengths differ.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+
+    Examples
+    --------
+    >>> int(confusion_matrix([3, 3, 5], [3, 5, 5])[3, 5])
+    1
+    """
+    y_true = _check_labels("y_true", y_true)
+    y_pred = _check_labels("y_pred", y_pred, len(y_true))
+    counts = np.zeros((N_CLASSES, N_CLASSES), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    return counts
+
+
+def classification_table(y_true, y_pred):
+    """Per-digit precision, recall, F1 and support as a table.
+
+    scikit-learn's ``classification_report``, as a pandas DataFrame with
+    one row per digit and the overall averages below.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (N,)
+        Digits 0-9.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``precision``, ``recall``, ``f1-score`` and ``support``
+        (an int); rows ``0`` to ``9``, ``accuracy``, ``macro avg`` and
+        ``weighted avg``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the labels are not digits 0-9 or the lengths differ.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+    """
+    import pandas as pd
+    from sklearn.metrics import classification_report
+
+    y_true = _check_labels("y_true", y_true)
+    y_pred = _check_labels("y_pred", y_pred, len(y_true))
+    report = classification_report(
+        y_true, y_pred, labels=list(range(N_CLASSES)), output_dict=True, zero_division=0
+    )
+    overall = report.pop("accuracy")
+    table = pd.DataFrame(report).T
+    table.loc["accuracy"] = [np.nan, np.nan, overall, table.loc["macro avg", "support"]]
+    table = table.loc[[str(d) for d in range(N_CLASSES)] + ["accuracy", "macro avg",
+                                                            "weighted avg"]]
+    table["support"] = table["support"].astype(int)
+    return table
+
+
+# --------------------------------------------------------------------------- variants
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One training recipe: the article's choices, or any of them changed.
+
+    The defaults are the article's recipe; :func:`dataclasses.replace`
+    changes one choice at a time, which is how chapter 7 builds its
+    ablation (``replace(Variant(), scale=True)``).
+
+    Parameters
+    ----------
+    scale : bool, default False
+        Divide the grey levels by 255 inside the model (a ``Rescaling``
+        layer) so inputs lie in [0, 1]. The article fed raw 0-255 values.
+    loss : {"mse", "crossentropy"}, default "mse"
+        Mean squared error on one-hot targets with linear outputs (the
+        article), or cross-entropy with softmax (computed from the logits).
+    activation : {"sigmoid", "relu", "tanh", "linear"}, default "sigmoid"
+        The hidden dense layers' activation.
+    conv_activation : {"linear", "relu", "sigmoid", "tanh"}, default "linear"
+        Applied after each convolution (the article applied none).
+    pooling : {"average", "max"}, default "average"
+    optimizer : {"sgd", "adam"}, default "sgd"
+        ``"sgd"`` is :func:`article_optimizer`; ``"adam"`` is Adam.
+    learning_rate : float, optional
+        Adam's learning rate (default 1e-3); with ``cosine=True`` its
+        starting value. Ignored by ``"sgd"``, which keeps the article's.
+    cosine : bool, default False
+        Decay Adam's learning rate to 0 along a half cosine over training.
+    batchnorm : bool, default False
+        Batch normalisation after every convolution and hidden dense layer
+        (before the activation).
+    dropout : float, default 0.0
+        Dropout rate after each hidden dense layer (0 for none).
+    augment : bool, default False
+        Random shifts (up to 2 pixels), rotations (up to 10 degrees) and zooms
+        (up to 10 %) of each training image, fresh at every epoch.
+    filters : tuple of int, default (32, 64)
+        Convolutions of each block; a pooling layer ends each block.
+    convs_per_block : int, default 1
+    dense : tuple of int, default (1000, 1000)
+        Units of the hidden dense layers.
+    batch_size : int, default 32
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a field has the wrong type or an unknown value.
+
+    Notes
+    -----
+    Taught in: chapter 7.
+
+    Examples
+    --------
+    >>> Variant().loss, dataclasses.replace(Variant(), loss="crossentropy").loss
+    ('mse', 'crossentropy')
+    """
+
+    scale: bool = False
+    loss: str = "mse"
+    activation: str = "sigmoid"
+    conv_activation: str = "linear"
+    pooling: str = "average"
+    optimizer: str = "sgd"
+    learning_rate: float | None = None
+    cosine: bool = False
+    batchnorm: bool = False
+    dropout: float = 0.0
+    augment: bool = False
+    filters: tuple[int, ...] = (32, 64)
+    convs_per_block: int = 1
+    dense: tuple[int, ...] = (1000, 1000)
+    batch_size: int = 32
+
+    def __post_init__(self):
+        for name in ("scale", "cosine", "batchnorm", "augment"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}")
+        _check_choice("loss", self.loss, _LOSSES)
+        _check_choice("activation", self.activation, _ACTIVATIONS)
+        _check_choice("conv_activation", self.conv_activation, _ACTIVATIONS)
+        _check_choice("pooling", self.pooling, _POOLINGS)
+        _check_choice("optimizer", self.optimizer, _OPTIMIZERS)
+        if self.learning_rate is not None and not (
+            isinstance(self.learning_rate, numbers.Real) and self.learning_rate > 0
+        ):
+            raise ValueError(f"learning_rate must be a positive number or None, "
+                             f"got {self.learning_rate!r}")
+        if not (isinstance(self.dropout, numbers.Real) and 0.0 <= self.dropout < 1.0):
+            raise ValueError(f"dropout must be a rate in [0, 1), got {self.dropout!r}")
+        for name in ("filters", "dense"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(
+                isinstance(v, numbers.Integral) and not isinstance(v, bool) and v > 0
+                for v in value
+            ):
+                raise TypeError(f"{name} must be a tuple of positive ints, got {value!r}")
+        if len(self.filters) > 2:
+            raise ValueError(f"filters allows at most 2 blocks on 28x28 digits (each halves "
+                             f"the side; 7x7 is small enough), got {self.filters!r}")
+        _check_int("convs_per_block", self.convs_per_block, 1)
+        _check_int("batch_size", self.batch_size, 1)
+
+
+def _augmentation() -> list:
+    """Random shift, rotation and zoom layers; active only while training."""
+    layers = keras.layers
+    fill = {"fill_mode": "constant", "fill_value": 0.0}
+    return [
+        layers.RandomTranslation(2 / SIDE, 2 / SIDE, name="shift", **fill),
+        layers.RandomRotation(10 / 360, name="rotate", **fill),
+        layers.RandomZoom(0.1, name="zoom", **fill),
+    ]
+
+
+def _optimizer(variant: Variant, steps: int | None):
+    if variant.optimizer == "sgd":
+        return article_optimizer()
+    rate = variant.learning_rate if variant.learning_rate is not None else 1e-3
+    if variant.cosine:
+        if steps is None:
+            raise ValueError("cosine=True needs the number of training steps (pass steps=...)")
+        rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=max(int(steps), 1))
+    return keras.optimizers.Adam(learning_rate=rate)
+
+
+def build_variant(variant: Variant | None = None, *, steps: int | None = None) -> keras.Sequential:
+    """Build and compile the network a :class:`Variant` describes.
+
+    Inputs are the article's rows of 784 raw grey levels (:func:`as_inputs`);
+    any scaling and augmentation happen inside the model, so every variant
+    is trained on the same arrays. ``build_variant(Variant())`` is the
+    article's model (same layers and parameter counts as
+    :func:`article_model`) compiled with the article's loss and optimizer.
+
+    Parameters
+    ----------
+    variant : Variant, optional
+        The recipe; the article's when omitted.
+    steps : int, optional
+        Total training steps (epochs times batches per epoch); needed only
+        by ``cosine=True``.
+
+    Returns
+    -------
+    keras.Sequential
+        Compiled, with one metric named ``"accuracy"``; the model's outputs
+        are logits (apply softmax for probabilities when ``loss`` is
+        ``"crossentropy"``).
+
+    Raises
+    ------
+    TypeError
+        If ``variant`` is not a :class:`Variant`.
+    ValueError
+        If ``cosine=True`` and ``steps`` is missing.
+
+    Notes
+    -----
+    Taught in: chapter 7.
+
+    Examples
+    --------
+    >>> model = build_variant(Variant(scale=True))  # doctest: +SKIP
+    """
+    variant = Variant() if variant is None else variant
+    if not isinstance(variant, Variant):
+        raise TypeError(f"variant must be a Variant, got {type(variant).__name__}")
+    if steps is not None:
+        steps = _check_int("steps", steps, 1)
+    layers = keras.layers
+    use_bn = variant.batchnorm
+    stack: list = [keras.Input(shape=(SIDE * SIDE,), name="pixels"),
+                   layers.Reshape((SIDE, SIDE, 1), name="reshape")]
+    if variant.scale:
+        stack.append(layers.Rescaling(1 / 255, name="scale"))
+    if variant.augment:
+        stack.extend(_augmentation())
+    pool = layers.AveragePooling2D if variant.pooling == "average" else layers.MaxPooling2D
+    count = 0
+    for block, n_filters in enumerate(variant.filters, start=1):
+        for _ in range(variant.convs_per_block):
+            count += 1
+            stack.append(layers.Conv2D(n_filters, 3, padding="same", use_bias=False,
+                                       kernel_initializer=_article_init(), name=f"conv{count}"))
+            if use_bn:
+                stack.append(layers.BatchNormalization(name=f"bn_conv{count}"))
+            if variant.conv_activation != "linear":
+                stack.append(layers.Activation(variant.conv_activation, name=f"act_conv{count}"))
+        stack.append(pool(2, name=f"pool{block}"))
+    stack.append(layers.Flatten(name="flatten"))
+    for i, units in enumerate(variant.dense, start=1):
+        stack.append(layers.Dense(units, use_bias=not use_bn, name=f"dense{i}"))
+        if use_bn:
+            stack.append(layers.BatchNormalization(name=f"bn_dense{i}"))
+        stack.append(layers.Activation(variant.activation, name=f"act_dense{i}"))
+        if variant.dropout > 0:
+            stack.append(layers.Dropout(variant.dropout, name=f"dropout{i}"))
+    stack.append(layers.Dense(N_CLASSES, name="output"))
+    model = keras.Sequential(stack, name="variant")
+    loss = (keras.losses.MeanSquaredError() if variant.loss == "mse"
+            else keras.losses.CategoricalCrossentropy(from_logits=True))
+    model.compile(optimizer=_optimizer(variant, steps), loss=loss,
+                  metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")])
+    return model
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train_variant` measured.
+
+    Attributes
+    ----------
+    accuracy : float
+        Accuracy on the evaluation digits.
+    seconds : float
+        Wall-clock time of ``fit`` alone (compilation included).
+    epochs, n_train : int
+        Epochs trained and number of training digits.
+    model : keras.Model
+        The trained model.
+
+    Notes
+    -----
+    Taught in: chapter 7.
+    """
+
+    accuracy: float
+    seconds: float
+    epochs: int
+    n_train: int
+    model: keras.Model = dataclasses.field(repr=False)
+
+
+def train_variant(
+    variant: Variant | None,
+    x_train,
+    y_train,
+    x_eval,
+    y_eval,
+    *,
+    epochs: int,
+    seed: int = 0,
+    verbose: int = 2,
+    callbacks: Sequence | None = None,
+) -> TrainResult:
+    """Train one variant from a fresh seed, then measure its accuracy.
+
+    Parameters
+    ----------
+    variant : Variant or None
+        The recipe (None: the article's).
+    x_train, x_eval : array_like, shape (N, 28, 28) or (N, 784)
+        Raw grey levels (uint8 from :func:`helpers.data.load_mnist`).
+    y_train, y_eval : array_like of int, shape (N,)
+        Digits 0-9.
+    epochs : int
+        Passes over the training digits.
+    seed : int, default 0
+        Seeds Python, NumPy and Keras (``keras.utils.set_random_seed``)
+        before the model is built, so every variant starts from the same
+        draw and a rerun repeats the result.
+    verbose : int, default 2
+        Keras' progress output: 2 prints one line per epoch, 0 nothing.
+    callbacks : sequence of keras.callbacks.Callback, optional
+
+    Returns
+    -------
+    TrainResult
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the data or ``epochs`` are malformed.
+
+    Notes
+    -----
+    Taught in: chapter 7.
+
+    Examples
+    --------
+    >>> result = train_variant(Variant(scale=True), x, y, x_test, y_test,
+    ...                        epochs=1)  # doctest: +SKIP
+    >>> result.accuracy  # doctest: +SKIP
+    0.93
+    """
+    variant = Variant() if variant is None else variant
+    x_train = as_inputs(x_train)
+    y_train = _check_labels("y_train", y_train, len(x_train))
+    x_eval = as_inputs(x_eval)
+    y_eval = _check_labels("y_eval", y_eval, len(x_eval))
+    epochs = _check_int("epochs", epochs, 1)
+    seed = _check_int("seed", seed, 0)
+    keras.utils.set_random_seed(seed)
+    steps = epochs * math.ceil(len(x_train) / variant.batch_size)
+    model = build_variant(variant, steps=steps)
+    start = time.perf_counter()
+    model.fit(x_train, one_hot(y_train), batch_size=variant.batch_size, epochs=epochs,
+              verbose=verbose, callbacks=list(callbacks or []))
+    seconds = time.perf_counter() - start
+    score = accuracy(y_eval, predict_classes(model, x_eval))
+    return TrainResult(score, seconds, epochs, len(x_train), model)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _layer_rows(model: keras.Model) -> list[tuple[str, str, str, int]]:
+    rows = []
+    for layer in model.layers:
+        shape = tuple(layer.output.shape)[1:]
+        rows.append((layer.name, type(layer).__name__, "x".join(map(str, shape)),
+                     int(layer.count_params())))
+    return rows
+
+
+def draw_model(model, *, width: float = 6.5) -> Figure:
+    """Draw a sequential model as a column of boxes, one per layer.
+
+    Each box names the layer and its type and gives its output shape (per
+    example) and trainable-or-not parameter count; arrows show the data's
+    path. Unlike ``keras.utils.plot_model`` it needs no graphviz.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model whose layers form a chain (a ``keras.Sequential``).
+    width : float, default 6.5
+        Figure width in inches; the height follows the number of layers.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a Keras model.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+    """
+    _check_model(model)
+    rows = [("input", "Input", "x".join(map(str, tuple(model.inputs[0].shape)[1:])), 0)]
+    rows += _layer_rows(model)
+    n = len(rows)
+    colours = {"Conv2D": "#9ecae1", "Dense": "#fdae6b", "AveragePooling2D": "#c7e9c0",
+               "MaxPooling2D": "#c7e9c0", "BatchNormalization": "#dadaeb"}
+    fig, ax = plt.subplots(figsize=(width, 0.55 * n + 0.3))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(n, 0)
+    ax.axis("off")
+    for i, (name, kind, shape, params) in enumerate(rows):
+        box = FancyBboxPatch((0.05, i + 0.12), 0.9, 0.62, boxstyle="round,pad=0.01",
+                             facecolor=colours.get(kind, "#f0f0f0"), edgecolor="#444444")
+        ax.add_patch(box)
+        ax.text(0.08, i + 0.43, f"{name}  ({kind})", va="center", fontsize=9,
+                fontweight="bold")
+        ax.text(0.60, i + 0.43, shape, va="center", ha="center", fontsize=9,
+                family="monospace")
+        ax.text(0.92, i + 0.43, f"{params:,} params" if params else "", va="center",
+                ha="right", fontsize=9)
+        if i:
+            ax.annotate("", xy=(0.5, i + 0.12), xytext=(0.5, i - 0.26),
+                        arrowprops={"arrowstyle": "->", "color": "#444444"})
+    total = int(model.count_params())
+    ax.set_title(f"{model.name}: {total:,} parameters; output shape per example",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _moving_average(values: np.ndarray, window: int) -> np.ndarray:
+    window = max(1, min(window, len(values)))
+    kernel = np.ones(window) / window
+    return np.convolve(values, kernel, mode="valid")
+
+
+def plot_batch_history(history: BatchHistory, *, window: int = 50) -> Figure:
+    """Plot the loss and the accuracy of every training batch, with a moving average.
+
+    Parameters
+    ----------
+    history : BatchHistory
+        A callback after training.
+    window : int, default 50
+        Batches in the moving average drawn over the noisy per-batch values.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels, loss (log scale) and accuracy, against the batch number;
+        dotted lines mark the start of each epoch.
+
+    Raises
+    ------
+    TypeError
+        If ``history`` is not a :class:`BatchHistory`.
+    ValueError
+        If it recorded no batch.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+    """
+    if not isinstance(history, BatchHistory):
+        raise TypeError(f"history must be a BatchHistory, got {type(history).__name__}")
+    if not history.loss:
+        raise ValueError("history recorded no batch: train with it in callbacks first")
+    window = _check_int("window", window, 1)
+    epochs = np.asarray(history.epoch)
+    starts = np.flatnonzero(np.diff(epochs)) + 1
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    for ax, values, label in ((axes[0], history.loss, "loss (MSE)"),
+                              (axes[1], history.accuracy, "accuracy")):
+        values = np.asarray(values)
+        steps = np.arange(len(values))
+        ax.plot(steps, values, lw=0.5, alpha=0.35, color="C0", label="one batch")
+        smooth = _moving_average(values, window)
+        ax.plot(steps[len(values) - len(smooth):], smooth, color="C1",
+                label=f"mean of {min(window, len(values))} batches")
+        for s in starts:
+            ax.axvline(s, color="grey", lw=0.6, ls=":")
+        ax.set_xlabel("batch")
+        ax.set_ylabel(label)
+    axes[0].set_yscale("log")
+    axes[1].set_ylim(0, 1.02)
+    axes[1].legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion(y_true, y_pred, *, ax=None) -> Figure:
+    """Draw the confusion matrix as a heat map, counts written in each cell.
+
+    The colour scale is logarithmic so the rare confusions stay visible
+    next to the large counts on the diagonal.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (N,)
+        Digits 0-9.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`confusion_matrix`.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+    """
+    from matplotlib.colors import LogNorm
+
+    counts = confusion_matrix(y_true, y_pred)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.2, 4.4))
+    else:
+        fig = ax.figure
+    shown = np.ma.masked_equal(counts, 0)
+    image = ax.imshow(shown, cmap="cividis", norm=LogNorm(vmin=1, vmax=max(counts.max(), 2)))
+    for i in range(N_CLASSES):
+        for j in range(N_CLASSES):
+            if counts[i, j]:
+                bright = np.log(counts[i, j]) > 0.6 * np.log(max(counts.max(), 2))
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7,
+                        color="black" if bright else "white")
+    ax.set_xticks(range(N_CLASSES))
+    ax.set_yticks(range(N_CLASSES))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_facecolor("white")
+    fig.colorbar(image, ax=ax, label="digits (log scale)", shrink=0.85)
+    return fig
+
+
+def plot_misclassified(images, y_true, y_pred, *, n: int = 24, columns: int = 8) -> Figure:
+    """Show the first ``n`` misclassified digits, each titled "true -> predicted".
+
+    Parameters
+    ----------
+    images : array_like, shape (N, 28, 28) or (N, 784)
+    y_true, y_pred : array_like of int, shape (N,)
+    n : int, default 24
+        At most this many digits (fewer if fewer are wrong).
+    columns : int, default 8
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the arrays are malformed or disagree in length.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+    """
+    images = _check_images("images", images).reshape(-1, SIDE, SIDE)
+    y_true = _check_labels("y_true", y_true, len(images))
+    y_pred = _check_labels("y_pred", y_pred, len(images))
+    n = _check_int("n", n, 1)
+    columns = _check_int("columns", columns, 1)
+    wrong = np.flatnonzero(y_true != y_pred)[:n]
+    count = max(len(wrong), 1)
+    rows = math.ceil(count / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.25 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, index in zip(axes.flat, wrong, strict=False):
+        ax.imshow(images[index], cmap="gray", vmin=0, vmax=255)
+        ax.set_title(f"{y_true[index]} \u2192 {y_pred[index]}", fontsize=9)
+    if not len(wrong):
+        axes.flat[0].text(0.5, 0.5, "no mistakes", ha="center", va="center")
+    fig.tight_layout()
+    return fig
+
+
+def plot_filters(model, layer: str = "conv1", *, columns: int = 8) -> Figure:
+    """Draw the 3x3 kernels a first convolution layer learned.
+
+    Parameters
+    ----------
+    model : keras.Model
+    layer : str, default "conv1"
+        Name of a ``Conv2D`` layer with one input channel.
+    columns : int, default 8
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per kernel, ``RdBu_r`` centred on 0 with one colour scale
+        for all (red positive, blue negative).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a Keras model.
+    ValueError
+        If ``layer`` is missing or is not a convolution on one channel.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+    """
+    _check_model(model)
+    columns = _check_int("columns", columns, 1)
+    try:
+        kernel = keras.ops.convert_to_numpy(model.get_layer(layer).kernel)
+    except (ValueError, AttributeError) as exc:
+        raise ValueError(f"layer must name a Conv2D layer of the model, got {layer!r}") from exc
+    if kernel.ndim != 4 or kernel.shape[2] != 1:
+        raise ValueError(f"layer {layer!r} must convolve one input channel, its kernel has "
+                         f"shape {kernel.shape}")
+    kernels = kernel[:, :, 0, :]
+    limit = float(np.abs(kernels).max()) or 1.0
+    count = kernels.shape[-1]
+    rows = math.ceil(count / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.0 * columns, 1.0 * rows + 0.4),
+                             squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if k < count:
+            image = ax.imshow(kernels[:, :, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+    return fig
+
+
+def plot_feature_maps(model, inputs, layer: str = "conv1", *, columns: int = 8,
+                      count: int | None = None) -> Figure:
+    """Show what one layer's channels output for one digit.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model built with ``keras.Input`` (so its layers' outputs are known).
+    inputs : array_like
+        One example, of the shape the model expects (a batch of one is fine).
+    layer : str, default "conv1"
+        The layer whose output to show; it must output (H, W, C) maps.
+    columns : int, default 8
+    count : int, optional
+        Show only the first ``count`` channels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per channel, ``RdBu_r`` centred on 0 (the article's
+        convolutions are linear, so outputs take both signs).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a Keras model.
+    ValueError
+        If ``layer`` is missing or does not output images.
+
+    Notes
+    -----
+    Taught in: chapter 6.
+    """
+    _check_model(model)
+    columns = _check_int("columns", columns, 1)
+    try:
+        output = model.get_layer(layer).output
+    except ValueError as exc:
+        raise ValueError(f"layer must name a layer of the model, got {layer!r}") from exc
+    if len(output.shape) != 4:
+        raise ValueError(f"layer {layer!r} outputs shape {tuple(output.shape)}, not image maps")
+    probe = keras.Model(inputs=model.inputs, outputs=output)
+    batch = np.asarray(inputs, dtype=np.float32)
+    if batch.ndim == len(model.inputs[0].shape) - 1:
+        batch = batch[None]
+    maps = keras.ops.convert_to_numpy(probe(batch, training=False))[0]
+    total = maps.shape[-1] if count is None else min(_check_int("count", count, 1),
+                                                      maps.shape[-1])
+    limit = float(np.abs(maps[..., :total]).max()) or 1.0
+    rows = math.ceil(total / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.1 * rows + 0.4),
+                             squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if k < total:
+            image = ax.imshow(maps[:, :, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    fig.colorbar(image, ax=axes, shrink=0.8, label="output")
+    return fig

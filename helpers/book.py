@@ -132,11 +132,19 @@ def _style_plots() -> None:
     )
 
 
+#: MIME prefix under which myst-nb finds glued values in a cell's outputs.
+GLUE_PREFIX = "application/papermill.record/"
+
+
 def glue(name: str, value, *, display: bool = False):
     """Store ``value`` under ``name`` so the prose can show it.
 
-    A thin wrapper around :func:`myst_nb.glue` that still works where
-    myst-nb is not installed (Colab): there the value is simply returned.
+    Does what :func:`myst_nb.glue` does (a display output whose MIME types
+    carry myst-nb's glue prefix and the name), without importing myst-nb and
+    nbformat, which costs seconds per chapter and is missing on Colab. NumPy
+    scalars are turned into Python numbers first, so ``{glue:text}`` format
+    specifications such as ``:.3f`` apply to them. Outside IPython (a plain
+    script) nothing is displayed.
 
     Parameters
     ----------
@@ -160,12 +168,25 @@ def glue(name: str, value, *, display: bool = False):
     Notes
     -----
     Taught in: every chapter that states a computed number.
+
+    Examples
+    --------
+    >>> glue("answer", np.float64(0.5))
+    np.float64(0.5)
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty str, got {name!r}")
     try:
-        from myst_nb import glue as _glue
-    except ImportError:
+        from IPython import get_ipython
+        from IPython.core.formatters import format_display_data
+        from IPython.display import display as ipy_display
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
         return value
-    _glue(name, value, display=display)
+    if get_ipython() is None:
+        return value
+    shown = value.item() if isinstance(value, np.generic) else value
+    bundle, metadata = format_display_data(shown)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    ipy_display({prefix + key: data for key, data in bundle.items()}, raw=True, metadata=metadata)
     return value

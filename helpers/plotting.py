@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Sequence
+from html import escape
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -351,6 +352,15 @@ def _sliding_setup(image: np.ndarray, kernel: np.ndarray, mode: str, boundary: s
     return padded, offset, applied, products, output
 
 
+def _remove_drawing(ax: Axes) -> None:
+    """Remove what :func:`draw_number_grid` drew, keeping the axes and its ticks."""
+    for artist in [*ax.images, *ax.texts, *ax.patches, *ax.collections, *ax.lines]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.set_title("")
+
+
 def draw_sliding_step(
     image,
     kernel,
@@ -448,14 +458,22 @@ def draw_sliding_step(
     row, col = divmod(step, out_cols)
     k_rows, k_cols = kernel.shape
 
+    layout = (padded.shape, kernel.shape, output.shape)
     if fig is None:  # about 0.45 inch per cell, whatever the sizes
         cells_wide = padded.shape[1] + 2 * k_cols + out_cols
         fig = plt.figure(figsize=(0.45 * cells_wide + 2.4, 0.45 * padded.shape[0] + 1.1))
+    if getattr(fig, "_sliding_step_layout", None) == layout and len(fig.axes) == 4:
+        # The previous frame of the same geometry: keep the axes (making them is
+        # most of the cost of a frame) and remove only what they show.
+        axes = fig.axes
+        for ax in axes:
+            _remove_drawing(ax)
     else:
         fig.clear()
-    grid = fig.add_gridspec(1, 4, width_ratios=[padded.shape[1], k_cols, k_cols, out_cols],
-                            wspace=0.3, left=0.03, right=0.99, bottom=0.02, top=0.8)
-    axes = [fig.add_subplot(cell) for cell in grid]
+        grid = fig.add_gridspec(1, 4, width_ratios=[padded.shape[1], k_cols, k_cols, out_cols],
+                                wspace=0.3, left=0.03, right=0.99, bottom=0.02, top=0.8)
+        axes = [fig.add_subplot(cell) for cell in grid]
+        fig._sliding_step_layout = layout
     # Padding: the cells of ``padded`` outside the original image.
     inside = np.zeros(padded.shape, dtype=bool)
     top, left = -offset[0], -offset[1]
@@ -494,6 +512,7 @@ def animate(
     *,
     interval: float = 600,
     repeat: bool = True,
+    alt: str | None = None,
 ):
     """Make an animation embedded in the page, as HTML with play controls.
 
@@ -519,6 +538,9 @@ def animate(
         Milliseconds between frames.
     repeat : bool, default True
         Start in "loop" mode (``False``: play once).
+    alt : str, optional
+        Text alternative of the animation's image, read by screen readers
+        (the HTML's ``alt`` attribute). Describe what the frames show.
 
     Returns
     -------
@@ -569,6 +591,8 @@ def animate(
         raise ValueError(f"interval must be > 0 milliseconds, got {interval}")
     if not isinstance(repeat, (bool, np.bool_)):
         raise TypeError(f"repeat must be a bool, got {type(repeat).__name__}")
+    if alt is not None and not isinstance(alt, str):
+        raise TypeError(f"alt must be a str, got {type(alt).__name__}")
 
     def _draw(frame):
         update(frame)
@@ -580,4 +604,6 @@ def animate(
         html = animation.to_jshtml(default_mode="loop" if repeat else "once")
     finally:
         plt.close(fig)
+    if alt is not None:  # matplotlib's template gives the frame image no alt text
+        html = html.replace('<img id="', f'<img alt="{escape(alt, quote=True)}" id="', 1)
     return HTML(html)

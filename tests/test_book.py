@@ -51,3 +51,17 @@ def test_quiet_stderr_hides_file_descriptor_two():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stderr == "shown\n"
+
+
+def test_glue_emits_the_record_myst_nb_reads():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        assert book.glue("ratio", np.float64(0.25)) == 0.25
+        book.glue("shown", 3, display=True)
+    hidden, shown = captured.outputs
+    assert hidden.data == {book.GLUE_PREFIX + "text/plain": "0.25"}  # a float, not np.float64
+    assert hidden.metadata["scrapbook"] == {"name": "ratio", "mime_prefix": book.GLUE_PREFIX}
+    assert shown.data == {"text/plain": "3"}

@@ -189,6 +189,14 @@ def test_sliding_step_reuses_a_given_figure():
         assert len(fig.axes) == 4
 
 
+def test_sliding_step_relayouts_a_figure_for_other_shapes():
+    fig = draw_sliding_step(IMAGE, KERNEL, 0, mode="valid")
+    draw_sliding_step(IMAGE, KERNEL, 0, mode="full", fig=fig)
+    assert len(fig.axes) == 4
+    assert fig.axes[0].get_xlim() == (-0.5, IMAGE.shape[1] + 2 * 2 - 0.5)  # padded by 2 columns
+    assert len(fig.axes[0].patches) == 1  # the window of this frame only
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "match"),
     [
@@ -233,6 +241,12 @@ def test_animate_accepts_frame_values_and_play_once():
     assert 'value="once"' in html.data.replace("'", '"') or "once" in html.data
 
 
+def test_animate_adds_escaped_alt_text():
+    fig, _ = plt.subplots(figsize=(1, 1))
+    html = animate(fig, lambda frame: None, frames=2, alt='a "kernel" <sliding>')
+    assert 'alt="a &quot;kernel&quot; &lt;sliding&gt;" id="_anim_img' in html.data
+
+
 def test_animate_with_the_sliding_step():
     fig = draw_sliding_step(IMAGE, KERNEL, 0, mode="valid")
     html = animate(fig, lambda s: draw_sliding_step(IMAGE, KERNEL, s, mode="valid", fig=fig),
@@ -263,6 +277,7 @@ def test_animate_closes_the_figure_even_if_update_fails():
         (None, print, 2, {"interval": 0}, ValueError, "interval"),
         (None, print, 2, {"interval": "fast"}, TypeError, "interval"),
         (None, print, 2, {"repeat": 1}, TypeError, "repeat"),
+        (None, print, 2, {"alt": 3}, TypeError, "alt"),
     ],
 )
 def test_animate_rejects_bad_arguments(fig, update, frames, kwargs, error, match):

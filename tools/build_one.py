@@ -31,8 +31,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"not a notebook: {nb}")
         files.append(nb.relative_to(ROOT).with_suffix("").as_posix())
     stem = Path(files[0]).name if len(files) == 1 else "several"
-    toc = "format: jb-book\nroot: intro\nchapters:\n"
-    toc += "".join(f"  - file: {f}\n" for f in files) + "  - file: bibliography\n"
+    # The first chapter is the root: intro.md links to every chapter and would warn.
+    toc = f"format: jb-book\nroot: {files[0]}\nchapters:\n"
+    toc += "".join(f"  - file: {f}\n" for f in files[1:]) + "  - file: bibliography\n"
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         handle.write(toc)
     out = ROOT / "_build" / "one" / stem

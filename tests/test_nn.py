@@ -1,0 +1,434 @@
+"""helpers.nn (the NumPy network of chapter 3) and helpers.perceptron."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")  # tests draw off-screen; the book itself never sets a backend
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import nn, perceptron  # noqa: E402
+
+ACTS = list(nn.LAYER_ACTIVATIONS)
+
+
+# --------------------------------------------------------------------------- gradients
+
+
+def _random_problem(seed: int):
+    """A network of random depth and widths, random activations and a loss that fits."""
+    rng = np.random.default_rng(seed)
+    sizes = [int(s) for s in rng.integers(1, 6, size=rng.integers(2, 5))]
+    activations = [str(a) for a in rng.choice(ACTS, size=len(sizes) - 1)]
+    loss = "bce" if activations[-1] == "sigmoid" else "mse"
+    n = int(rng.integers(1, 8))
+    x = rng.normal(size=(n, sizes[0]))
+    y = rng.uniform(size=(n, sizes[-1]))
+    params = nn.init_params(sizes, rng=rng)
+    # Move biases off zero so ReLU kinks are not hit by chance at z = 0 exactly.
+    params = [(w, rng.normal(0, 0.5, size=b.shape)) for w, b in params]
+    return params, x, y, activations, loss
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_backward_matches_finite_differences_on_random_networks(seed):
+    params, x, y, activations, loss = _random_problem(seed)
+    error = nn.gradient_check(params, x, y, activations, loss)
+    assert error < 1e-6, f"sizes {[w.shape for w, _ in params]}, {activations}, {loss}: {error}"
+
+
+@pytest.mark.parametrize("activation", ACTS)
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_every_hidden_activation_with_every_loss(activation, loss):
+    rng = np.random.default_rng(7)
+    params = nn.init_params([3, 4, 4, 2], rng=rng)
+    params = [(w, rng.normal(0, 0.3, size=b.shape)) for w, b in params]
+    x, y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
+    output = "sigmoid" if loss == "bce" else activation
+    assert nn.gradient_check(params, x, y, [activation, activation, output], loss) < 1e-6
+
+
+def test_single_linear_unit_gradient_by_hand():
+    # L = mean((x w + b - y)^2) for one example: dL/dw = 2 (x w + b - y) x.
+    params = [(np.array([[2.0]]), np.array([0.5]))]
+    cache = nn.forward(params, [[3.0]], ["linear"])
+    (d_weights, d_bias), = nn.backward(params, cache, [[1.0]], "mse")
+    assert d_weights[0, 0] == pytest.approx(2 * (6.5 - 1) * 3)
+    assert d_bias[0] == pytest.approx(2 * (6.5 - 1))
+
+
+def test_bce_output_delta_is_prediction_minus_target():
+    params = [(np.array([[1.5]]), np.array([-0.5]))]
+    x, y = np.array([[1.0], [2.0]]), np.array([[1.0], [0.0]])
+    cache = nn.forward(params, x, ["sigmoid"])
+    (d_weights, d_bias), = nn.backward(params, cache, y, "bce")
+    a = cache["a"][-1]
+    assert d_bias[0] == pytest.approx(float(np.mean(a - y)))
+    assert d_weights[0, 0] == pytest.approx(float(np.mean((a - y) * x)))
+
+
+def test_relative_error():
+    assert nn.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert nn.relative_error([0.0], [0.0]) == 0.0
+    assert nn.relative_error([1.0], [-1.0]) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="numbers"):
+        nn.relative_error([1.0, 2.0], [1.0])
+
+
+# --------------------------------------------------------------------------- shapes and dtypes
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_shapes_and_dtypes_follow_the_parameters(dtype):
+    params = nn.init_params([3, 5, 2], seed=0, dtype=dtype)
+    assert [(w.shape, b.shape) for w, b in params] == [((3, 5), (5,)), ((5, 2), (2,))]
+    assert all(w.dtype == dtype and b.dtype == dtype for w, b in params)
+    assert all(np.all(b == 0) for _, b in params)
+    x = np.arange(12).reshape(4, 3)  # integers are converted to the parameters' dtype
+    cache = nn.forward(params, x, ["relu", "sigmoid"])
+    assert [a.shape for a in cache["a"]] == [(4, 3), (4, 5), (4, 2)]
+    assert [z.shape for z in cache["z"]] == [(4, 5), (4, 2)]
+    assert all(a.dtype == dtype for a in cache["a"]) and all(z.dtype == dtype for z in cache["z"])
+    grads = nn.backward(params, cache, np.zeros((4, 2)), "bce")
+    for (w, b), (dw, db) in zip(params, grads, strict=True):
+        assert dw.shape == w.shape and db.shape == b.shape
+        assert dw.dtype == dtype and db.dtype == dtype
+    stepped = nn.sgd_step(params, grads, 0.1)
+    assert all(w.dtype == dtype for w, _ in stepped)
+    assert nn.predict(params, x, ["relu", "sigmoid"]).dtype == dtype
+
+
+def test_init_params_is_reproducible_and_glorot_by_default():
+    first = nn.init_params([4, 6, 3], seed=5)
+    again = nn.init_params([4, 6, 3], rng=np.random.default_rng(5))
+    for (w1, b1), (w2, b2) in zip(first, again, strict=True):
+        np.testing.assert_array_equal(w1, w2)
+        np.testing.assert_array_equal(b1, b2)
+    assert np.abs(first[0][0]).max() <= np.sqrt(6 / (4 + 6))
+    scaled = nn.init_params([400, 300], seed=0, scale=0.01)
+    assert np.std(scaled[0][0]) == pytest.approx(0.01, rel=0.05)
+
+
+def test_sgd_step_does_not_modify_its_input():
+    params = nn.init_params([2, 2], seed=0)
+    before = [w.copy() for w, _ in params]
+    grads = [(np.ones((2, 2)), np.ones(2))]
+    new = nn.sgd_step(params, grads, 0.5)
+    np.testing.assert_array_equal(params[0][0], before[0])
+    np.testing.assert_allclose(new[0][0], before[0] - 0.5)
+    np.testing.assert_allclose(new[0][1], -0.5)
+
+
+def test_train_full_batch_equals_manual_steps():
+    x, y = nn.xor_data()
+    params = nn.init_params([2, 3, 1], seed=1)
+    acts = ["tanh", "sigmoid"]
+    trained, history = nn.train(params, x, y, acts, loss="bce", lr=0.7, epochs=5)
+    manual, losses = params, []
+    for _ in range(5):
+        cache = nn.forward(manual, x, acts)
+        losses.append(nn.loss_value(manual, x, y, acts, "bce"))
+        manual = nn.sgd_step(manual, nn.backward(manual, cache, y, "bce"), 0.7)
+    np.testing.assert_allclose(history, losses, rtol=0, atol=1e-15)
+    for (w1, _), (w2, _) in zip(trained, manual, strict=True):
+        np.testing.assert_allclose(w1, w2, rtol=0, atol=1e-15)
+
+
+def test_train_learns_xor_and_minibatches_work():
+    x, y = nn.xor_data()
+    acts = ["tanh", "sigmoid"]
+    trained, history = nn.train(nn.init_params([2, 4, 1], seed=0), x, y, acts,
+                                loss="bce", lr=1.0, epochs=1000)
+    assert history.shape == (1000,) and history[-1] < history[0] / 10
+    assert np.array_equal(nn.predict(trained, x, acts) > 0.5, y > 0.5)
+    _, mini = nn.train(nn.init_params([2, 4, 1], seed=0), x, y, acts, loss="bce", lr=0.5,
+                       epochs=50, batch_size=2, rng=np.random.default_rng(0))
+    assert mini.shape == (50,) and np.all(np.isfinite(mini))
+
+
+def test_one_dimensional_targets_are_accepted_for_one_output():
+    x, y = nn.xor_data()
+    params = nn.init_params([2, 2, 1], seed=0)
+    acts = ["tanh", "sigmoid"]
+    assert nn.loss_value(params, x, y.ravel(), acts, "bce") == nn.loss_value(params, x, y, acts, "bce")
+
+
+# --------------------------------------------------------------------------- activations and losses
+
+
+def test_activation_values_and_derivatives():
+    z = np.array([-1.0, 0.0, 2.0])
+    np.testing.assert_array_equal(nn.activation(z, "step"), [0, 1, 1])
+    np.testing.assert_array_equal(nn.activation(z, "relu"), [0, 0, 2])
+    np.testing.assert_array_equal(nn.activation_derivative(z, "relu"), [0, 0, 1])
+    np.testing.assert_array_equal(nn.activation_derivative(z, "step"), [0, 0, 0])
+    np.testing.assert_array_equal(nn.activation_derivative(z, "linear"), [1, 1, 1])
+    assert nn.activation(0.0, "sigmoid") == 0.5
+    assert nn.activation_derivative(0.0, "sigmoid") == 0.25
+    assert nn.activation_derivative(0.0, "tanh") == 1.0
+
+
+def test_sigmoid_is_stable_far_from_zero():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = nn.activation(np.array([-1000.0, 1000.0]), "sigmoid")
+    np.testing.assert_array_equal(values, [0.0, 1.0])
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_derivatives_match_finite_differences(name):
+    z = np.linspace(-4, 4, 41)
+    numeric = (nn.activation(z + 1e-6, name) - nn.activation(z - 1e-6, name)) / 2e-6
+    np.testing.assert_allclose(nn.activation_derivative(z, name), numeric, atol=1e-8)
+
+
+def test_losses():
+    assert nn.mse([0.0, 1.0], [0.5, 1.0]) == pytest.approx(0.125)
+    y, p = np.array([1.0, 0.0, 1.0]), np.array([0.9, 0.2, 0.6])
+    expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert nn.binary_cross_entropy(y, p) == pytest.approx(expected)
+    logits = np.log(p / (1 - p))
+    assert nn.binary_cross_entropy(y, logits, from_logits=True) == pytest.approx(expected)
+    # Confident mistakes: large but finite.
+    assert np.isfinite(nn.binary_cross_entropy([1.0], [0.0]))
+    assert nn.binary_cross_entropy([1.0], [-800.0], from_logits=True) == pytest.approx(800.0)
+
+
+def test_network_loss_is_finite_for_a_saturated_sigmoid():
+    params = [(np.array([[-100.0]]), np.zeros(1))]
+    loss = nn.loss_value(params, [[10.0]], [[1.0]], ["sigmoid"], "bce")
+    assert loss == pytest.approx(1000.0)
+
+
+# --------------------------------------------------------------------------- bad inputs
+
+
+@pytest.fixture
+def problem():
+    x, y = nn.xor_data()
+    return nn.init_params([2, 3, 1], seed=0), x, y, ["tanh", "sigmoid"]
+
+
+@pytest.mark.parametrize(
+    "change, error, match",
+    [
+        (dict(x=np.zeros(4)), ValueError, "x must be 2-D"),
+        (dict(x=np.zeros((4, 3))), ValueError, "features"),
+        (dict(x=np.zeros((0, 2))), ValueError, "at least one"),
+        (dict(x=np.array([[np.nan, 0.0]] * 4)), ValueError, "NaN"),
+        (dict(x=np.array([["a", "b"]] * 4)), TypeError, "x must hold real numbers"),
+        (dict(x="abc"), TypeError, "x must be a numeric array"),
+        (dict(x=[[1.0, 2.0], [3.0]]), ValueError, "rectangular"),
+        (dict(y=np.zeros((4, 2))), ValueError, r"y must have shape \(4, 1\)"),
+        (dict(y=np.zeros(3)), ValueError, "y must have shape"),
+        (dict(y=np.full((4, 1), 2.0)), ValueError, r"\[0, 1\]"),
+        (dict(activations=["tanh"]), ValueError, "1 names but params has 2 layers"),
+        (dict(activations="tanh"), TypeError, "list of names"),
+        (dict(activations=["tanh", "softmax"]), ValueError, "unknown activation 'softmax'"),
+        (dict(activations=["step", "sigmoid"]), ValueError, "zero gradient"),
+        (dict(activations=["tanh", 3]), TypeError, "activation must be a str"),
+        (dict(activations=["tanh", "linear"]), ValueError, "needs a 'sigmoid' output"),
+        (dict(loss="hinge"), ValueError, "unknown loss 'hinge'"),
+        (dict(loss=None), TypeError, "loss must be a str"),
+        (dict(params=[]), TypeError, "non-empty list"),
+        (dict(params=[(np.zeros((2, 3)), np.zeros(2))]), ValueError, "params\\[0\\]"),
+        (dict(params=[(np.zeros((2, 3)), np.zeros(3)), (np.zeros((4, 1)), np.zeros(1))]),
+         ValueError, "expects 4 inputs"),
+        (dict(params=[(np.zeros((2, 1), dtype=int), np.zeros(1, dtype=int))]), TypeError, "float32"),
+    ],
+)
+def test_bad_inputs_are_rejected_clearly(problem, change, error, match):
+    params, x, y, activations = problem
+    args = dict(params=params, x=x, y=y, activations=activations, loss="bce") | change
+    if "params" in change and "activations" not in change:
+        args["activations"] = ["sigmoid"] * len(change["params"]) if change["params"] else ["sigmoid"]
+    with pytest.raises(error, match=match):
+        nn.loss_value(args["params"], args["x"], args["y"], args["activations"], args["loss"])
+
+
+@pytest.mark.parametrize(
+    "lr, error",
+    [(0, ValueError), (-0.1, ValueError), (float("nan"), ValueError), (float("inf"), ValueError),
+     ("0.1", TypeError), (True, TypeError), (None, TypeError)],
+)
+def test_bad_learning_rates(problem, lr, error):
+    params, x, y, activations = problem
+    grads = nn.backward(params, nn.forward(params, x, activations), y, "bce")
+    with pytest.raises(error, match="lr"):
+        nn.sgd_step(params, grads, lr)
+    with pytest.raises(error, match="lr"):
+        nn.train(params, x, y, activations, loss="bce", lr=lr, epochs=1)
+
+
+def test_bad_training_arguments(problem):
+    params, x, y, activations = problem
+    with pytest.raises(ValueError, match="epochs"):
+        nn.train(params, x, y, activations, loss="bce", lr=0.1, epochs=0)
+    with pytest.raises(TypeError, match="batch_size"):
+        nn.train(params, x, y, activations, loss="bce", lr=0.1, epochs=1, batch_size=1.5)
+    with pytest.raises(TypeError, match="rng"):
+        nn.train(params, x, y, activations, loss="bce", lr=0.1, epochs=1, rng=0)
+    with pytest.raises(ValueError, match="eps"):
+        nn.numerical_gradient(params, x, y, activations, "bce", eps=0)
+
+
+def test_bad_grads_and_cache(problem):
+    params, x, y, activations = problem
+    with pytest.raises(ValueError, match="grads"):
+        nn.sgd_step(params, [(np.zeros((2, 3)), np.zeros(3))], 0.1)
+    with pytest.raises(ValueError, match="grads\\[1\\]"):
+        nn.sgd_step(params, [(np.zeros((2, 3)), np.zeros(3)), (np.zeros((2, 1)), np.zeros(1))], 0.1)
+    with pytest.raises(TypeError, match="cache"):
+        nn.backward(params, {"a": []}, y, "bce")
+    other = nn.init_params([2, 5, 1], seed=0)
+    with pytest.raises(ValueError, match="cache"):
+        nn.backward(params, nn.forward(other, x, activations), y, "bce")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(layer_sizes=[2]), ValueError, "at least one layer"),
+        (dict(layer_sizes="23"), TypeError, "layer_sizes"),
+        (dict(layer_sizes=[2, 0]), ValueError, "layer size"),
+        (dict(layer_sizes=[2, 1.5]), TypeError, "layer size"),
+        (dict(layer_sizes=[2, 1], seed=None), TypeError, "seed= or rng="),
+        (dict(layer_sizes=[2, 1], rng=np.random.default_rng(0)), TypeError, "seed= or rng="),
+        (dict(layer_sizes=[2, 1], seed=None, rng=0), TypeError, "Generator"),
+        (dict(layer_sizes=[2, 1], scale=-1.0), ValueError, "scale"),
+        (dict(layer_sizes=[2, 1], dtype="int64"), TypeError, "dtype"),
+    ],
+)
+def test_init_params_rejects_bad_arguments(kwargs, error, match):
+    kwargs = {"seed": 0} | kwargs
+    if kwargs.get("seed") is None:
+        kwargs.pop("seed")
+    with pytest.raises(error, match=match):
+        nn.init_params(**kwargs)
+
+
+def test_activation_and_loss_functions_reject_bad_input():
+    with pytest.raises(ValueError, match="unknown activation"):
+        nn.activation([0.0], "gelu")
+    with pytest.raises(ValueError, match="NaN"):
+        nn.activation([np.nan], "relu")
+    with pytest.raises(ValueError, match="shape"):
+        nn.mse([0.0, 1.0], [0.0])
+    with pytest.raises(ValueError, match="probabilities"):
+        nn.binary_cross_entropy([1.0], [1.5])
+    with pytest.raises(ValueError, match="y_true"):
+        nn.binary_cross_entropy([2.0], [0.5])
+
+
+# --------------------------------------------------------------------------- data and figures
+
+
+def test_toy_data():
+    x, y = nn.xor_data()
+    assert x.shape == (4, 2) and y.shape == (4, 1)
+    np.testing.assert_array_equal(y.ravel(), [0, 1, 1, 0])
+    a, b = nn.make_moons(51, noise=0.1, seed=3)
+    c, d = nn.make_moons(51, noise=0.1, seed=3)
+    assert a.shape == (51, 2) and b.shape == (51, 1) and int(b.sum()) == 25
+    np.testing.assert_array_equal(a, c)
+    clean, _ = nn.make_moons(20, noise=0.0, seed=0)
+    assert np.abs(clean).max() <= 2.0 + 1e-12
+    with pytest.raises(ValueError, match="noise"):
+        nn.make_moons(20, noise=-1, seed=0)
+    with pytest.raises(TypeError, match="seed= or rng="):
+        nn.make_moons(20)
+
+
+def test_plot_decision_regions():
+    x, y = nn.xor_data()
+    ax = nn.plot_decision_regions(lambda p: p[:, 0] * (1 - p[:, 1]), x, y, resolution=20)
+    assert ax.get_xlabel() == "$x_1$"
+    with pytest.raises(TypeError, match="callable"):
+        nn.plot_decision_regions(None, x, y)
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        nn.plot_decision_regions(lambda p: p[:, 0], np.zeros((4, 3)), y)
+    with pytest.raises(ValueError, match="returned"):
+        nn.plot_decision_regions(lambda p: p[:3, 0], x, y, resolution=5)
+    plt.close("all")
+
+
+def test_importing_the_helpers_does_not_import_tensorflow():
+    code = (
+        "import sys, helpers.nn, helpers.perceptron; "
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------- perceptron
+
+
+def test_perceptron_separates_a_separable_set():
+    x, y = perceptron.linearly_separable_data(40, margin=0.1, seed=2)
+    assert set(y.tolist()) == {0.0, 1.0}
+    result = perceptron.train_perceptron(x, y)
+    assert result["converged"] and result["mistakes"][-1] == 0
+    k = len(result["updated"])
+    assert result["weights"].shape == (k + 1, 2) and result["bias"].shape == (k + 1,)
+    np.testing.assert_array_equal(result["weights"][0], [0, 0])
+    np.testing.assert_array_equal(perceptron.predict_perceptron(result["weights"][-1],
+                                                                result["bias"][-1], x), y)
+
+
+def test_perceptron_rule_one_step_by_hand():
+    # From zero weights the point (1, 2) with label 0 is predicted 1 (0 >= 0), so w -= x, b -= 1.
+    result = perceptron.train_perceptron([[1.0, 2.0]], [0], epochs=1)
+    np.testing.assert_array_equal(result["weights"][1], [-1, -2])
+    assert result["bias"][1] == -1 and result["updated"].tolist() == [0]
+
+
+def test_perceptron_predictions_do_not_depend_on_the_learning_rate():
+    x, y = perceptron.linearly_separable_data(30, seed=4)
+    slow = perceptron.train_perceptron(x, y, lr=0.01)
+    fast = perceptron.train_perceptron(x, y, lr=10.0)
+    np.testing.assert_array_equal(slow["updated"], fast["updated"])
+    np.testing.assert_allclose(slow["weights"] * 1000, fast["weights"])
+
+
+def test_perceptron_fails_on_xor():
+    x, y = nn.xor_data()
+    result = perceptron.train_perceptron(x, y, epochs=30, rng=np.random.default_rng(0))
+    assert not result["converged"] and len(result["mistakes"]) == 30
+    for w, b in zip(result["weights"], result["bias"], strict=True):
+        assert np.mean(perceptron.predict_perceptron(w, b, x) == y.ravel()) < 1
+
+
+def test_perceptron_rejects_bad_input():
+    with pytest.raises(ValueError, match="labels 0 and 1"):
+        perceptron.train_perceptron([[0.0, 1.0]], [2])
+    with pytest.raises(ValueError, match="1 labels but x has 2"):
+        perceptron.train_perceptron([[0.0, 1.0], [1.0, 0.0]], [1])
+    with pytest.raises(ValueError, match="lr"):
+        perceptron.train_perceptron([[0.0, 1.0]], [1], lr=0)
+    with pytest.raises(ValueError, match="features"):
+        perceptron.predict_perceptron([1.0, 2.0, 3.0], 0.0, [[0.0, 1.0]])
+    with pytest.raises(ValueError, match="margin"):
+        perceptron.linearly_separable_data(10, margin=0.7, seed=0)
+    with pytest.raises(TypeError, match="seed= or rng="):
+        perceptron.linearly_separable_data(10)
+
+
+def test_perceptron_figures():
+    x, y = perceptron.linearly_separable_data(20, seed=1)
+    result = perceptron.train_perceptron(x, y)
+    fig = perceptron.plot_perceptron_snapshots(x, y, result, steps=[0, -1])
+    assert len(fig.axes) == 2
+    with pytest.raises(ValueError, match="steps"):
+        perceptron.plot_perceptron_snapshots(x, y, result, steps=[10_000])
+    with pytest.raises(TypeError, match="history"):
+        perceptron.plot_perceptron_snapshots(x, y, {}, steps=[0])
+    html = perceptron.animate_perceptron(x, y, result, max_frames=3)
+    assert "<script" in html.data
+    plt.close("all")

@@ -732,7 +732,8 @@ def _draw_filtered(ax_image, ax_hist, output, title, *, bins: int = 64, colorbar
     ax_image.set_axis_off()
     if colorbar:
         ax_image.figure.colorbar(shown, ax=ax_image, fraction=0.046, pad=0.03)
-    ax_hist.hist(output.ravel(), bins=bins, range=hist_range, color="0.3")
+    ax_hist.hist(output.ravel(), bins=bins, range=hist_range, color="0.3",
+                 histtype="stepfilled")
     ax_hist.set_xlim(hist_range)
     ax_hist.set_yticks([])
     ax_hist.tick_params(labelsize=8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import subprocess
 import sys
 
@@ -82,6 +83,11 @@ def test_matrix_matches_scipy_too(mode):
         corr_matrix(kernel, IMAGE_SHAPE, mode) @ image.ravel(),
         signal.correlate2d(image, kernel, mode).ravel(), atol=1e-12,
     )
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(conv_layer, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_docstring_example():
@@ -345,6 +351,8 @@ def test_fit_kernel_learns_a_kernel_and_records_it(keras):
     np.testing.assert_allclose(run["kernels"][-1, :, :, 0], model.layers[0].kernel.numpy()[..., 0, 0])
     with pytest.raises(ValueError, match="target"):
         conv_layer.fit_kernel(model, image, image, epochs=1)
+    with pytest.raises(TypeError, match="model"):
+        conv_layer.fit_kernel("model", image, target, epochs=1)
     with pytest.raises(TypeError, match="optimizer"):
         conv_layer.fit_kernel(model, image, target, epochs=1, optimizer=3)
     with pytest.raises(ValueError, match="lr"):

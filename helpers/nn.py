@@ -25,7 +25,7 @@ import numpy as np
 ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu")
 #: Activations a network layer may use (``step`` has a zero gradient: nothing to learn).
 LAYER_ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu")
-#: Loss names: mean squared error and binary cross-entropy (on a sigmoid output).
+#: The losses :func:`train` knows, mean squared error and binary cross-entropy (sigmoid output).
 LOSSES = ("mse", "bce")
 
 Params = list[tuple[np.ndarray, np.ndarray]]

@@ -3,6 +3,7 @@
 #   make test   every test: helpers, data, notebooks (nbval), lint, clean notebooks
 #   make lab    JupyterLab on the chapters
 #   make bench  benchmark report in bench/report.md
+#   make test-site  the built website in headless Chromium, offline (after make book)
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -15,10 +16,10 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 # The kernel the book and nbval start is this venv's, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: venv book test test-fast lab bench lint strip clean help
+.PHONY: venv book test test-fast test-site site-assets lab bench lint strip clean help
 
 help:
-	@sed -n '2,6p' Makefile
+	@sed -n '2,7p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +31,15 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-book: $(STAMP)
+# MathJax and the widget scripts, pinned in package-lock.json, served by the site itself.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+site-assets: $(NODE_STAMP)
+
+book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Website: $(CURDIR)/_build/html/index.html"
 
@@ -40,6 +49,11 @@ test: $(STAMP)
 # Helpers and repository checks only (no notebook execution): for quick feedback.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests
+
+# The built website in headless Chromium, offline; screenshots in _build/screenshots/.
+test-site: $(STAMP) $(NODE_STAMP)
+	command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	$(BIN)/python -m pytest tests/site --site
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

@@ -39,6 +39,7 @@ import argparse
 import ast
 import filecmp
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -65,12 +66,12 @@ ASSETS: list[tuple[str, str, str]] = [
     ("mathjax", "LICENSE", "mathjax/LICENSE"),
     ("requirejs", "require.js", "widgets/require.js"),
     ("@jupyter-widgets/html-manager", "dist/embed-amd.js", "widgets/embed-amd.js"),
-    # The widgets' icon font: embed-amd.js loads it relative to its own URL.
+    # The widgets' icon font: embed-amd.js loads it relative to its own URL (see
+    # _WIDGETS_SETUP_JS). Browsers take woff2, else woff or ttf; the .eot and .svg
+    # copies (for Internet Explorer and old iOS) are left out.
     ("@jupyter-widgets/html-manager", "dist/*.woff2", "widgets/"),
     ("@jupyter-widgets/html-manager", "dist/*.woff", "widgets/"),
     ("@jupyter-widgets/html-manager", "dist/*.ttf", "widgets/"),
-    ("@jupyter-widgets/html-manager", "dist/*.eot", "widgets/"),
-    ("@jupyter-widgets/html-manager", "dist/*.svg", "widgets/"),
     ("@jupyter-widgets/html-manager", "dist/embed.js.LICENSE.txt", "widgets/LICENSES.txt"),
 ]
 
@@ -79,6 +80,43 @@ API_ORDER = [
     "book", "convolution", "kernels", "images", "filters", "data",
     "plotting", "nn", "conv_layer", "models",
 ]
+
+
+#: Loaded before require.js and embed-amd.js (``nb_ipywidgets_js``), it does two
+#: things for the ipywidgets embed manager:
+#:
+#: * embed-amd.js is a set of named AMD modules that load their icon fonts from the
+#:   URL require.js gives them, by default ``<page folder>/@jupyter-widgets/...``;
+#:   a ``require`` object defined before require.js is its configuration, and maps
+#:   those names to this script's folder, where the fonts are.
+#: * the widgets typeset their labels with MathJax 2's ``MathJax.Hub.Queue``, which
+#:   MathJax 3 lacks ("Cannot read properties of undefined (reading 'Queue')"):
+#:   once MathJax 3 has loaded, a small ``MathJax.Hub`` forwards to ``typesetPromise``.
+_WIDGETS_SETUP_JS = """\
+// Written by tools/site_assets.py for the ipywidgets embed manager (embed-amd.js).
+(function () {
+  // 1. Its files (icon fonts) are in this script's own folder.
+  var here = document.currentScript.src.replace(/[^/]*$/, "");
+  var folder = here.slice(0, -1);
+  window.__jupyter_widgets_assets_path__ = here;
+  window.require = {paths: {"@jupyter-widgets/html-manager/dist": folder,
+                            "@jupyter-widgets": folder}};
+  // 2. It typesets labels with MathJax 2's API; forward that to MathJax 3.
+  document.addEventListener("DOMContentLoaded", function () {
+    var mj = window.MathJax;
+    if (!mj || mj.Hub) return;
+    mj.Hub = {
+      Queue: function (job) {
+        var element = Array.isArray(job) ? job[2] : null;
+        if (!element || !window.MathJax.startup || !window.MathJax.typesetPromise) return;
+        window.MathJax.startup.promise
+          .then(function () { return window.MathJax.typesetPromise([element]); })
+          .catch(function () {});
+      },
+    };
+  });
+})();
+"""
 
 
 class SiteAssetsError(RuntimeError):
@@ -146,10 +184,13 @@ def npm_ci(root: Path = ROOT, *, force: bool = False) -> bool:
 
 
 def _copy_if_changed(source: Path, dest: Path) -> None:
+    """Copy atomically (several builds may share ``_build/site_assets``), and only if changed."""
     if dest.is_file() and filecmp.cmp(source, dest, shallow=False):
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, dest)
+    partial = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, partial)
+    os.replace(partial, dest)
 
 
 def stage_assets(root: Path = ROOT, out: Path = OFFLINE) -> list[Path]:
@@ -174,6 +215,8 @@ def stage_assets(root: Path = ROOT, out: Path = OFFLINE) -> list[Path]:
                 target = out / dest / match.name if dest.endswith("/") else out / dest
                 _copy_if_changed(match, target)
                 staged.append(target)
+    _write_if_changed(out / "widgets" / "setup.js", _WIDGETS_SETUP_JS)
+    staged.append(out / "widgets" / "setup.js")
     notice = ["Offline copies of these npm packages (versions pinned in package-lock.json):", ""]
     for name, version in versions.items():
         licence = json.loads((root / "node_modules" / name / "package.json").read_text()).get(
@@ -189,7 +232,9 @@ def _write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and path.read_text() == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_text(text)
+    os.replace(partial, path)
 
 
 # -------------------------------------------------------------- generated parts
@@ -200,15 +245,6 @@ def helper_modules(root: Path = ROOT) -> list[str]:
     names = sorted(p.stem for p in (root / "helpers").glob("*.py") if not p.stem.startswith("_"))
     ordered = [n for n in API_ORDER if n in names]
     return ordered + [n for n in names if n not in ordered]
-
-
-def _module_summary(path: Path) -> str:
-    try:
-        doc = ast.get_docstring(ast.parse(path.read_text()))
-    except SyntaxError:
-        doc = None
-    first = (doc or "").strip().splitlines()
-    return first[0].rstrip(".") if first else ""
 
 
 def _package_exports(root: Path) -> list[tuple[str, str, str, str]]:
@@ -259,10 +295,8 @@ def api_markdown(root: Path = ROOT) -> str:
         f"```{{eval-rst}}\n.. automodule:: helpers\n{aliases}```\n"
     ]
     for name in helper_modules(root):
-        summary = _module_summary(root / "helpers" / f"{name}.py")
-        title = f"`helpers.{name}`" + (f": {summary}" if summary else "")
         parts.append(
-            f"(api-{name.replace('_', '-')})=\n## {title}\n\n"
+            f"(api-{name.replace('_', '-')})=\n## `helpers.{name}`\n\n"
             f"```{{eval-rst}}\n.. automodule:: helpers.{name}\n   :members:\n```\n"
         )
     return "\n".join(parts)
@@ -283,7 +317,7 @@ def chapter_outline(path: Path) -> dict:
     """Title, label, learning goals and exercise titles of one chapter notebook."""
     text = "\n\n".join(_markdown_cells(path))
     title = re.search(r"^# (.+)$", text, re.M)
-    label = re.search(r"^\((ch-[\w-]+)\)=\s*$", text, re.M)
+    label = re.search(r"^\(([\w-]+)\)=\s*\n# ", text, re.M)
     outline = {
         "title": title.group(1).strip() if title else path.stem,
         "label": label.group(1) if label else None,
@@ -308,9 +342,21 @@ def chapter_outline(path: Path) -> dict:
     exercises = re.search(r"^## Exercises\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
     if exercises:
         outline["exercises"] = [m.strip() for m in re.findall(r"^### (.+)$", exercises.group(1), re.M)]
-        if not outline["exercises"]:
-            outline["exercises"] = re.findall(r"^\*\*(Exercise[^*]*)\*\*", exercises.group(1), re.M)
+        if not outline["exercises"]:  # "**Exercise 1 (sharpen).**" or "**1. Title.**"
+            outline["exercises"] = re.findall(r"^\*\*((?:Exercise|\d+\.)[^*]*)\*\*",
+                                              exercises.group(1), re.M)
     return outline
+
+
+def _exercise_title(heading: str) -> str:
+    """``"Exercise 2 (Prewitt)."`` / ``"2. What pooling saves."`` -> ``"Prewitt"`` / ``"What pooling saves"``."""
+    title = re.sub(r"^(Exercise\s*\d+\s*[:.]?|\d+\.)\s*", "", heading.strip())
+    title = title.strip().rstrip(".").strip()
+    if title.startswith("(") and title.endswith(")"):
+        title = title[1:-1]
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        title = title[0].lower() + title[1:]
+    return title
 
 
 def goals_markdown(root: Path = ROOT) -> str:
@@ -322,32 +368,39 @@ def goals_markdown(root: Path = ROOT) -> str:
             parts.append(f"### Chapter {number}\n\n*This chapter is still being written.*\n")
             continue
         info = chapter_outline(path)
-        link = f"{{ref}}`{info['label']}`" if info["label"] else f"{{doc}}`{chapter}`"
+        role = f"ref}}`chapter {number} <{info['label']}>`" if info["label"] else \
+            f"doc}}`chapter {number} <{chapter}>`"
+        link = "{" + role
         goals = "".join(f"- {g}\n" for g in info["goals"]) or "- (see the chapter's Overview)\n"
-        count = len(info["exercises"])
+        titles = [_exercise_title(t) for t in info["exercises"]]
         exercises = (
-            f"**Exercises:** {count}, at the end of the chapter, each with a solution "
-            "hidden under *Show solution*."
-            if count
-            else "**Exercises:** at the end of the chapter, with hidden solutions."
+            f"**Exercises** ({len(titles)}, each with its solution hidden just below it): "
+            + "; ".join(t for t in titles if t) + "."
+            if titles
+            else "**Exercises:** at the end of the chapter, each with a hidden solution."
         )
         parts.append(
-            f"### Chapter {number}: {info['title']}\n\n{link}. After it, students can:\n\n"
+            f"### Chapter {number}: {info['title']}\n\nAfter {link}, students can:\n\n"
             f"{goals}\n{exercises}\n"
         )
     return "\n".join(parts)
 
 
 def _renumber_headings(markdown: str, top: int) -> str:
-    """Shift the report's headings so its first level becomes ``top``, with no gaps."""
-    levels = sorted({len(m) for m in re.findall(r"^(#{1,6}) ", markdown, re.M)})
-    mapping = {level: min(top + i, 6) for i, level in enumerate(levels)}
-    lines, fenced = [], False
-    for line in markdown.splitlines():
+    """Shift the report's headings so its first level becomes ``top``, with no gaps.
+
+    Lines inside fenced code blocks are left alone.
+    """
+    lines, fenced, headings = markdown.splitlines(), False, {}
+    for i, line in enumerate(lines):
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
-        heading = None if fenced else re.match(r"^(#{1,6}) (.*)$", line)
-        lines.append(f"{'#' * mapping[len(heading.group(1))]} {heading.group(2)}" if heading else line)
+        elif not fenced and (match := re.match(r"^(#{1,6}) (.*)$", line)):
+            headings[i] = (len(match.group(1)), match.group(2))
+    levels = sorted({level for level, _ in headings.values()})
+    mapping = {level: min(top + i, 6) for i, level in enumerate(levels)}
+    for i, (level, title) in headings.items():
+        lines[i] = f"{'#' * mapping[level]} {title}"
     return "\n".join(lines) + "\n"
 
 
@@ -388,7 +441,6 @@ def _import_helpers_quietly() -> None:
     A module that fails to import is left for autodoc to report.
     """
     import importlib
-    import os
 
     for name, value in {"TF_CPP_MIN_LOG_LEVEL": "3", "GRPC_VERBOSITY": "ERROR",
                         "GLOG_minloglevel": "3"}.items():
@@ -463,12 +515,52 @@ def _rubric_sections(app, what, name, obj, options, lines) -> None:
             lines[i], lines[i + 1] = f"{indent}.. rubric:: {title}", ""
 
 
+#: What matplotlib's ``Animation.to_jshtml`` puts before its controls: Font Awesome 4
+#: from a CDN, for the buttons' icons. The theme's own Font Awesome (served from
+#: _static) already draws ``<i class="fa fa-play">`` icons, so the link only costs
+#: an offline reader a failed request.
+_ANIMATION_CDN = re.compile(
+    r'<link\s+rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]+"\s*/?>'
+)
+
+
+def _drop_animation_cdn(app, pagename, templatename, context, doctree) -> None:
+    """Remove the to_jshtml CDN stylesheet from a page's body (see ``_ANIMATION_CDN``)."""
+    body = context.get("body")
+    if body and "bootstrapcdn" in body:
+        context["body"] = _ANIMATION_CDN.sub("", body)
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Drop a page's repeated inline scripts.
+
+    Sphinx 7.4 adds an inline script registered after the builder starts twice
+    (sphinx-thebe's ``const THEBE_JS_URL = ...``), and the second copy throws
+    "Identifier 'THEBE_JS_URL' has already been declared" in every page's console.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, kept = set(), []
+    for script in scripts:
+        key = (getattr(script, "filename", script) or "",
+               tuple(sorted((getattr(script, "attributes", None) or {}).items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    if len(kept) != len(scripts):
+        context["script_files"] = kept
+
+
 def setup(app):
     """Sphinx entry point (``sphinx.local_extensions: {site_assets: tools}``)."""
     app.connect("config-inited", _on_config_inited, priority=900)
     # Before napoleon's own handler (priority 500).
     app.connect("autodoc-process-docstring", _plain_attribute_docstrings, priority=400)
     app.connect("autodoc-process-docstring", _rubric_sections, priority=400)
+    app.connect("html-page-context", _drop_animation_cdn)
+    # After myst-nb adds a page's widget scripts (priority 500).
+    app.connect("html-page-context", _dedupe_scripts, priority=999)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -180,8 +180,13 @@ class _PageParser(HTMLParser):
             self._figures[-1]["caption"] += data
 
 
-@functools.lru_cache(maxsize=None)
 def parse_page(path: Path) -> ParsedPage:
+    """Ids, URLs and images of one page (cached while the file is unchanged)."""
+    return _parse_page(path, path.stat().st_mtime_ns)
+
+
+@functools.cache
+def _parse_page(path: Path, mtime_ns: int) -> ParsedPage:
     parser = _PageParser()
     parser.feed(path.read_text(errors="replace"))
     parser.close()
@@ -293,6 +298,7 @@ SAFE_COLORMAPS = {
     "gist_gray", "gist_yarg", "bone", "RdBu", "PuOr", "BrBG", "PRGn", "PiYG", "RdYlBu",
     "Blues", "Greens", "Oranges", "Purples", "Reds", "YlGnBu", "YlOrRd", "YlOrBr", "GnBu",
     "BuGn", "BuPu", "OrRd", "PuBu", "PuBuGn", "RdPu", "YlGn", "twilight", "twilight_shifted",
+    "berlin", "managua", "vanimo",
 }
 _CMAP_USES = re.compile(
     r"""(?:cmap\s*=\s*|get_cmap\(\s*|colormaps\[\s*|\.cmap"?\s*:\s*|image\.cmap['"]\s*:\s*)
@@ -346,8 +352,9 @@ def check_colormaps(root: Path = ROOT) -> list[str]:
         base = name.removesuffix("_r")
         if base not in SAFE_COLORMAPS:
             bad.append(f"{where}: colour map {name!r} is not perceptually uniform and "
-                       f"colour-blind safe; use viridis/cividis (magnitudes), gray (images) "
-                       f"or RdBu_r centred on 0 (signed values)")
+                       f"colour-blind safe; use viridis/cividis (magnitudes), gray (images), "
+                       f"RdBu_r centred on 0 (signed values), or for categories the colours "
+                       f"of matplotlib's 'petroff10' style (its axes.prop_cycle)")
     return bad
 
 
@@ -377,7 +384,7 @@ def ensure_chromium(install: bool = True) -> str:
     if install and shutil.which("apt-get") and os.geteuid() == 0:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
+        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"],
                        check=True, env=env)
         found = find_chromium()
         if found:
@@ -618,9 +625,18 @@ class PageResult:
     animations: int = 0
     screenshot: str | None = None
     seconds: float = 0.0
+    redirect: bool = False
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def _browser_own(url: str) -> bool:
+    """The browser asks for /favicon.ico by itself when a page names no icon."""
+    return urlsplit(url).path == "/favicon.ico"
 
 
 def _console_problems(events: list[dict], base: str) -> list[str]:
+    urls = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in events
+            if e.get("method") == "Network.requestWillBeSent"}
     found = []
     for event in events:
         method, params = event.get("method"), event.get("params", {})
@@ -633,29 +649,52 @@ def _console_problems(events: list[dict], base: str) -> list[str]:
             found.append(f"uncaught exception: {text[:300]}")
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
             entry = params["entry"]
+            if _browser_own(entry.get("url", "")) or "ERR_BLOCKED_BY_CLIENT" in entry.get("text", ""):
+                continue
             found.append(f"console error ({entry.get('source')}): {entry.get('text', '')[:200]} "
                          f"{entry.get('url', '')}".rstrip())
         elif method == "Network.responseReceived":
             response = params.get("response", {})
-            if response.get("status", 200) >= 400:
+            if response.get("status", 200) >= 400 and not _browser_own(response.get("url", "")):
                 found.append(f"HTTP {response['status']} for {response.get('url', '')}")
-        elif method == "Network.loadingFailed" and params.get("errorText") != "net::ERR_BLOCKED_BY_CLIENT":
+        elif method == "Network.loadingFailed" and not params.get("errorText", "").startswith(
+                "net::ERR_BLOCKED_BY_CLIENT"):  # blocked requests are reported on their own
             if not params.get("canceled"):
-                found.append(f"failed to load ({params.get('errorText')}): request {params.get('requestId')}")
+                url = urls.get(params.get("requestId"), f"request {params.get('requestId')}")
+                if not _browser_own(url):
+                    found.append(f"failed to load ({params.get('errorText')}): {url[:200]}")
     return list(dict.fromkeys(found))
 
 
-def _screenshot(client: CDP, path: Path, max_height: int) -> None:
+def _screenshots(client: CDP, stem: Path, max_height: int, tile: int = 8000,
+                 width: int = 1280, height: int = 900) -> list[Path]:
+    """Save the whole page (up to ``max_height`` CSS pixels) as PNG tiles.
+
+    The first tile is ``stem.png``, the next ``stem-2.png`` and so on. The
+    window is made as tall as a tile and scrolled, rather than using
+    ``captureBeyondViewport``, which shifts this theme's layout sideways.
+    """
     metrics = client.call("Page.getLayoutMetrics")
-    size = metrics.get("cssContentSize") or metrics["contentSize"]
-    width = int(metrics.get("cssLayoutViewport", {}).get("clientWidth", 1280))
-    height = int(min(max(size["height"], 1), max_height))
-    shot = client.call("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
-    }, timeout=60)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(base64.b64decode(shot["data"]))
+    total = int(min(max((metrics.get("cssContentSize") or metrics["contentSize"])["height"], 1),
+                    max_height))
+    view = min(total, tile)
+    client.call("Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": view, "deviceScaleFactor": 1, "mobile": False})
+    saved = []
+    try:
+        for number, top in enumerate(range(0, total, view), start=1):
+            client.call("Runtime.evaluate", {"expression": f"window.scrollTo(0, {top})"})
+            client.pump(0.3 if number == 1 else 0.1)
+            shot = client.call("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True},
+                               timeout=60)
+            path = stem.with_name(stem.name + (".png" if number == 1 else f"-{number}.png"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(shot["data"]))
+            saved.append(path)
+    finally:
+        client.call("Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    return saved
 
 
 def check_in_browser(
@@ -664,7 +703,7 @@ def check_in_browser(
     screenshots: Path | None = SCREENSHOTS,
     file_url: bool = False,
     only: list[str] | None = None,
-    max_height: int = 16000,
+    max_height: int = 40000,
     binary: str | None = None,
 ) -> list[PageResult]:
     """Open every page in headless Chromium, offline; return what each showed."""
@@ -678,8 +717,8 @@ def check_in_browser(
             started = time.monotonic()
             url = urljoin(base, rel)
             result = PageResult(rel, url)
-            if is_redirect(html_dir / rel):
-                result.problems = []
+            if is_redirect(html_dir / rel):  # checked by check_links, not opened
+                result.redirect = True
                 results.append(result)
                 continue
             client.events.clear()
@@ -688,6 +727,7 @@ def check_in_browser(
                 client.call("Page.navigate", {"url": url})
                 if client.wait_for("Page.loadEventFired", 30) is None:
                     result.problems.append("the page did not finish loading in 30 s")
+                result.phases["load"] = time.monotonic() - started
                 answer = client.call("Runtime.evaluate", {
                     "expression": PAGE_CHECK_JS, "awaitPromise": True, "returnByValue": True,
                 }, timeout=90)
@@ -698,11 +738,16 @@ def check_in_browser(
                 for key in ("math", "images", "widgets", "animations"):
                     setattr(result, key, report.get(key, 0))
                 client.pump(0.3)
+                result.phases["check"] = time.monotonic() - started - result.phases["load"]
                 if screenshots is not None:
                     name = rel.removesuffix(".html").replace("/", "__") + ("-file" if file_url else "")
-                    shot = screenshots / f"{name}.png"
-                    _screenshot(client, shot, max_height)
-                    result.screenshot = str(shot)
+                    for old in screenshots.glob(f"{name}*.png"):
+                        if re.fullmatch(re.escape(name) + r"(-\d+)?\.png", old.name):
+                            old.unlink()
+                    shots = _screenshots(client, screenshots / name, max_height)
+                    result.screenshot = str(shots[0])
+                    result.phases["screenshot"] = (time.monotonic() - started
+                                                   - result.phases["load"] - result.phases["check"])
             except (RuntimeError, TimeoutError) as error:
                 result.problems.append(f"browser: {error}")
             result.problems += _console_problems(client.events, base)
@@ -757,7 +802,8 @@ def main(argv: list[str] | None = None) -> int:
             for r in results:
                 status = "ok" if not r.problems else "FAIL"
                 print(f"{status:4} {r.page:45} math={r.math:<4} images={r.images:<3} "
-                      f"widgets={r.widgets:<2} animations={r.animations:<2} {r.seconds:5.1f}s")
+                      f"widgets={r.widgets:<2} animations={r.animations:<2} {r.seconds:5.1f}s "
+                      + " ".join(f"{k}={v:.1f}" for k, v in r.phases.items()))
                 for problem in r.problems:
                     print(f"       {problem}")
             failed += sum(len(r.problems) for r in results)

@@ -1,0 +1,283 @@
+"""Tests of helpers.models: the article's network, its variants, training and figures.
+
+The data tests need MNIST: they use ``MNIST_DIR`` or the cache
+``data/mnist.npz`` and are skipped (never download) when neither is there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import helpers
+
+helpers.setup(seed=0, keras=True)  # quiet TensorFlow before Keras is imported
+
+import keras  # noqa: E402
+
+from helpers import data, models  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ARTICLE_SHAPES = {
+    "reshape": (28, 28, 1),
+    "conv1": (28, 28, 32),
+    "pool1": (14, 14, 32),
+    "conv2": (14, 14, 64),
+    "pool2": (7, 7, 64),
+    "flatten": (3136,),
+    "dense1": (1000,),
+    "dense2": (1000,),
+    "output": (10,),
+}
+
+
+def _mnist_available() -> bool:
+    return bool(os.environ.get("MNIST_DIR")) or (data.MNIST_CACHE_DIR / "mnist.npz").is_file()
+
+
+needs_mnist = pytest.mark.skipif(
+    not _mnist_available(), reason="MNIST not available offline (set MNIST_DIR)"
+)
+
+
+# --------------------------------------------------------------------------- the article
+
+
+def test_article_model_layer_shapes_and_parameter_counts():
+    model = models.article_model()
+    assert tuple(model.inputs[0].shape) == (None, 784)
+    assert [layer.name for layer in model.layers] == list(ARTICLE_SHAPES)
+    for layer in model.layers:
+        assert tuple(layer.output.shape)[1:] == ARTICLE_SHAPES[layer.name], layer.name
+    counts = {layer.name: layer.count_params() for layer in model.layers if layer.weights}
+    assert counts == models.ARTICLE_PARAMS
+    assert counts == {"conv1": 288, "conv2": 18_432, "dense1": 3_137_000,
+                      "dense2": 1_001_000, "output": 10_010}
+    assert model.count_params() == 4_166_730
+
+
+def test_article_model_choices():
+    model = models.article_model()
+    for name in ("conv1", "conv2"):
+        layer = model.get_layer(name)
+        assert layer.use_bias is False
+        assert layer.padding == "same"
+        assert layer.activation.__name__ == "linear"
+        kernel = keras.ops.convert_to_numpy(layer.kernel)
+        assert np.abs(kernel).max() <= 0.05 and kernel.std() > 0.02  # uniform in [-0.05, 0.05]
+    assert model.get_layer("dense1").activation.__name__ == "sigmoid"
+    assert model.get_layer("output").activation.__name__ == "linear"
+    assert isinstance(model.get_layer("pool1"), keras.layers.AveragePooling2D)
+
+
+def test_article_optimizer_decays_like_keras_1():
+    optimizer = models.article_optimizer()
+    assert optimizer.nesterov is True
+    assert float(optimizer.momentum) == pytest.approx(0.9)
+    schedule = optimizer._learning_rate  # the schedule itself, not its current value
+    assert isinstance(schedule, keras.optimizers.schedules.InverseTimeDecay)
+    for step in (0, 1, 2350, 10**6):
+        expected = 0.01 / (1 + 1e-6 * step)
+        assert float(schedule(step)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_variant_defaults_rebuild_the_article():
+    model = models.build_variant(models.Variant())
+    counts = {layer.name: layer.count_params() for layer in model.layers if layer.weights}
+    assert counts == models.ARTICLE_PARAMS
+    assert isinstance(model.loss, keras.losses.MeanSquaredError)
+
+
+def test_variant_layers_follow_the_choices():
+    variant = models.Variant(scale=True, loss="crossentropy", activation="relu",
+                             conv_activation="relu", pooling="max", optimizer="adam",
+                             batchnorm=True, dropout=0.25, augment=True, filters=(16, 32),
+                             dense=(128,))
+    model = models.build_variant(variant)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Reshape", "Rescaling", "RandomAffine",
+                     "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D",
+                     "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D",
+                     "Flatten", "Dense", "BatchNormalization", "Activation", "Dropout", "Dense"]
+    assert tuple(model.get_layer("flatten").output.shape) == (None, 7 * 7 * 32)
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"loss": "hinge"}, ValueError),
+        ({"pooling": "min"}, ValueError),
+        ({"optimizer": "rmsprop"}, ValueError),
+        ({"dropout": 1.0}, ValueError),
+        ({"scale": 1}, TypeError),
+        ({"filters": [32, 64]}, TypeError),
+        ({"filters": (8, 16, 32)}, ValueError),
+        ({"batch_size": 0}, ValueError),
+        ({"learning_rate": -1.0}, ValueError),
+    ],
+)
+def test_variant_rejects_bad_fields(kwargs, error):
+    with pytest.raises(error):
+        models.Variant(**kwargs)
+
+
+def test_cosine_needs_steps():
+    with pytest.raises(ValueError, match="steps"):
+        models.build_variant(models.Variant(optimizer="adam", cosine=True))
+
+
+def test_best_variant_and_ablation_are_consistent():
+    end = models.Variant(**models.COMPACT_FIELDS)
+    for _label, change in models.ABLATION_CHANGES:
+        end = dataclasses.replace(end, **change)
+    best = models.BEST_VARIANT
+    differing = {f.name for f in dataclasses.fields(best)
+                 if getattr(best, f.name) != getattr(end, f.name)}
+    assert differing <= {"cosine", "batch_size", "learning_rate"}
+
+
+# --------------------------------------------------------------------------- small pieces
+
+
+def test_as_inputs_and_one_hot():
+    images = np.arange(2 * 28 * 28, dtype=np.int64).reshape(2, 28, 28) % 256
+    inputs = models.as_inputs(images.astype(np.uint8))
+    assert inputs.shape == (2, 784) and inputs.dtype == np.float32
+    assert inputs.max() == 255  # raw grey levels, as the article fed them
+    targets = models.one_hot(np.array([3, 9]))
+    assert targets.shape == (2, 10) and targets[0, 3] == 1 and targets.sum() == 2
+    with pytest.raises(ValueError):
+        models.as_inputs(np.zeros((2, 27, 28)))
+    with pytest.raises(ValueError):
+        models.one_hot(np.array([10]))
+
+
+def test_confusion_matrix_and_table():
+    y_true = np.array([0, 1, 2, 2, 3, 3, 3])
+    y_pred = np.array([0, 1, 2, 3, 3, 3, 2])
+    counts = models.confusion_matrix(y_true, y_pred)
+    assert counts.sum() == 7 and counts[2, 3] == 1 and counts[3, 3] == 2
+    assert models.accuracy(y_true, y_pred) == pytest.approx(5 / 7)
+    table = models.classification_table(y_true, y_pred)
+    assert list(table.columns) == ["precision", "recall", "f1-score", "support"]
+    assert list(table.index[:10]) == [str(d) for d in range(10)]
+    assert table.loc["3", "recall"] == pytest.approx(2 / 3)
+    assert table.loc["accuracy", "f1-score"] == pytest.approx(5 / 7)
+    with pytest.raises(ValueError):
+        models.confusion_matrix([1, 2], [1])
+
+
+def test_random_affine_only_while_training():
+    layer = models.RandomAffine(seed=0)
+    images = np.zeros((4, 28, 28, 1), np.float32)
+    images[:, 10:18, 12:16] = 255.0
+    assert np.array_equal(keras.ops.convert_to_numpy(layer(images)), images)
+    moved = keras.ops.convert_to_numpy(layer(images, training=True))
+    assert moved.shape == images.shape
+    assert not np.allclose(moved, images)
+    assert moved.min() >= 0 and moved.max() <= 255.0 + 1e-3
+    still = models.RandomAffine(degrees=0, zoom=0, shift=0)(images, training=True)
+    assert np.allclose(keras.ops.convert_to_numpy(still), images, atol=1e-3)
+    with pytest.raises(ValueError):
+        models.RandomAffine(zoom=1.0)
+
+
+def test_batch_history_recovers_each_batch():
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.random((70, 784)).astype(np.float32) * 255
+    y = rng.integers(0, 10, 70)
+    model = models.build_variant(models.Variant(filters=(4, 8), dense=(16,)))
+    history = models.BatchHistory(n_samples=70, batch_size=32)  # batches of 32, 32, 6
+    logs = model.fit(x, models.one_hot(y), batch_size=32, epochs=2, verbose=0,
+                     callbacks=[history])
+    assert len(history.loss) == 6 and history.epoch == [0, 0, 0, 1, 1, 1]
+    sizes = np.array([32, 32, 6])
+    for epoch in range(2):
+        per_batch = np.array(history.loss[3 * epoch:3 * epoch + 3])
+        mean = np.sum(per_batch * sizes) / sizes.sum()
+        assert mean == pytest.approx(logs.history["loss"][epoch], rel=1e-4)
+        accuracies = np.array(history.accuracy[3 * epoch:3 * epoch + 3]) * sizes
+        assert np.allclose(accuracies, np.round(accuracies), atol=1e-3)  # whole digits right
+
+
+def test_draw_model_and_figures():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    model = models.article_model()
+    figure = models.draw_model(model)
+    assert len(figure.axes[0].patches) == len(model.layers) + 1  # one box per layer + input
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, (12, 28, 28)).astype(np.uint8)
+    y_true, y_pred = rng.integers(0, 10, 12), rng.integers(0, 10, 12)
+    for fig in (models.plot_confusion(y_true, y_pred),
+                models.plot_misclassified(images, y_true, y_pred),
+                models.plot_filters(model),
+                models.plot_feature_maps(model, models.as_inputs(images[:1]), "conv1")):
+        assert fig.axes
+    with pytest.raises(ValueError):
+        models.plot_filters(model, "conv2")  # 32 input channels, not one
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------- with MNIST
+
+
+@needs_mnist
+def test_article_split_is_reproducible():
+    first = data.article_split(seed=0)
+    second = data.article_split(seed=0)
+    for a, b in zip(first, second, strict=True):
+        assert np.array_equal(a, b)
+    assert [len(a) for a in first] == [7500, 2500, 7500, 2500]
+    other = data.article_split(seed=1)
+    assert not np.array_equal(first[2], other[2])
+
+
+@needs_mnist
+def test_two_epoch_smoke_training_beats_chance():
+    x_train, x_test, y_train, y_test = data.article_split(seed=0)
+    result = models.train_variant(None, x_train[:512], y_train[:512], x_test[:500],
+                                  y_test[:500], epochs=2, seed=0, verbose=0)
+    assert result.n_train == 512 and result.epochs == 2
+    assert result.accuracy > 0.3, f"the article's model after 2 epochs: {result.accuracy:.3f}"
+
+
+@needs_mnist
+def test_saved_model_round_trip(tmp_path):
+    x_train, x_test, y_train, _ = data.article_split(seed=0)
+    model = models.build_variant(models.BEST_VARIANT, steps=4)
+    model.fit(models.as_inputs(x_train[:256]), models.one_hot(y_train[:256]), batch_size=64,
+              epochs=1, verbose=0)
+    path = tmp_path / "best.keras"
+    model.save(path)
+    again = keras.models.load_model(path)
+    inputs = models.as_inputs(x_test[:100])
+    assert np.allclose(model.predict(inputs, verbose=0), again.predict(inputs, verbose=0),
+                       atol=1e-5)
+
+
+@needs_mnist
+def test_train_bench_quick(tmp_path):
+    output = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "train_bench.py"), "--quick",
+                           "--verbose", "0", "--output", str(output)],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(output.read_text())
+    assert report["backend"] == keras.backend.backend()
+    assert [run["job"] for run in report["runs"]] == ["article", "best"]
+    assert all(run["epochs"] == 1 and run["n_train"] == 512 for run in report["runs"])
+    assert all(0 <= run["accuracy"] <= 1 for run in report["runs"])

@@ -26,6 +26,10 @@ from helpers import data, models  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Keras' TensorFlow backend converts tensors with np.array(x, copy=False), which NumPy 2
+# reports as deprecated; the warning is Keras' own, not this code's.
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+
 ARTICLE_SHAPES = {
     "reshape": (28, 28, 1),
     "conv1": (28, 28, 32),

@@ -236,18 +236,24 @@ def main(argv: list[str] | None = None) -> int:
     header = [
         "# Benchmark report",
         "",
-        f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.node() or 'this machine'}: "
+        f"Machine: {platform.node() or 'this machine'}, "
         f"{psutil.cpu_count(logical=True)} CPU cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB memory, Python {platform.python_version()}, "
         f"NumPy {np.__version__}. Regenerate with `make bench`.",
     ]
-    sections = [header]
+    # Each section is kept in its own file, so `--only` refreshes some sections
+    # and the report still holds the latest measurement of every other one.
+    parts = args.output.parent / "sections"
+    parts.mkdir(parents=True, exist_ok=True)
     for name in SECTIONS:
         if name in args.only:
             print(f"[bench] {name}", flush=True)
-            sections.append([globals()[f"bench_{name}"]()])
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text("\n\n".join("\n".join(s) for s in sections) + "\n", encoding="utf-8")
+            stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+            text = globals()[f"bench_{name}"]()
+            (parts / f"{name}.md").write_text(f"{text}\n\n_Measured {stamp}._\n", encoding="utf-8")
+    body = [(parts / f"{name}.md").read_text(encoding="utf-8").strip()
+            for name in SECTIONS if (parts / f"{name}.md").exists()]
+    args.output.write_text("\n\n".join(["\n".join(header), *body]) + "\n", encoding="utf-8")
     print(f"[bench] wrote {args.output}")
     return 0
 

@@ -213,8 +213,9 @@ def bench_gpu() -> str:
         return "## GPU\n\nNo GPU measurements (`bench/gpu-*.json`) are present."
     rows = []
     for path in files:
-        for run in json.loads(path.read_text()):
-            rows.append([run.get("name", "?"), run.get("backend", "?"), run.get("device", "?"),
+        report = json.loads(path.read_text())  # written by tools/train_bench.py
+        for run in report.get("runs", []):
+            rows.append([run.get("job", "?"), report.get("backend", "?"), report.get("device", "?"),
                          run.get("epochs", "?"), f"{run.get('seconds', float('nan')):.1f}",
                          f"{run.get('accuracy', float('nan')):.4f}"])
     return "\n".join([

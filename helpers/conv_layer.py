@@ -55,6 +55,8 @@ from typing import Any
 
 import numpy as np
 
+from helpers import convolution
+
 __all__ = [
     "BOUNDARIES",
     "MODES",
@@ -71,9 +73,9 @@ __all__ = [
 ]
 
 #: Output sizes, as in :func:`scipy.signal.convolve2d`.
-MODES = ("full", "same", "valid")
+MODES = convolution.MODES
 #: Edge rules, as in :func:`scipy.signal.convolve2d` (``"fill"`` pads with zeros).
-BOUNDARIES = ("fill", "wrap", "symm")
+BOUNDARIES = convolution.BOUNDARIES
 #: Whether the layer computes the convolution ``f * g`` or the correlation ``f ⋆ g``.
 OPERATIONS = ("convolve", "correlate")
 #: Keras padding names understood by :func:`one_filter_cnn`.

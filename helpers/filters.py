@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 #: Boundary modes understood by :mod:`helpers.convolution`.
-BOUNDARIES = ("fill", "wrap", "symm")
+BOUNDARIES = convolution.BOUNDARIES
 #: Kernel names understood by :func:`make_kernel` (and the explorer).
 KERNEL_KINDS = ("box", "gaussian", "sobel-x", "sobel-y")
 #: Methods :func:`time_convolution_methods` can time.

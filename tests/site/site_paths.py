@@ -8,8 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT))
 
-import site_assets  # noqa: E402,F401  (tools/ is not a package)
+from book_ext import generated, offline_assets  # noqa: E402,F401
 import site_check  # noqa: E402,F401
 
 

@@ -136,8 +136,8 @@ def demo_site(tmp_path_factory, chromium_binary) -> tuple[Path, dict, dict]:
         shutil.copy(path, book / path.name)
     for name in ("_config.yml", "references.bib", "package.json", "package-lock.json"):
         shutil.copy(ROOT / name, book / name)
-    (book / "tools").mkdir()
-    shutil.copy(ROOT / "tools" / "site_assets.py", book / "tools" / "site_assets.py")
+    shutil.copytree(ROOT / "book_ext", book / "book_ext",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     (book / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     run = subprocess.run([str(jupyter_book), "build", str(book), "-W", "-n", "--keep-going"],

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from site_paths import ROOT, site_assets, site_check, toc_files
+from site_paths import ROOT, generated, offline_assets, site_check, toc_files
 
 CHAPTERS = [f for f in toc_files() if f.startswith("chapters/")]
 EXISTING = [c for c in CHAPTERS if (ROOT / f"{c}.ipynb").is_file()]
@@ -49,7 +49,7 @@ def test_config_points_at_staged_offline_files():
     config = (ROOT / "_config.yml").read_text()
     mathjax = re.search(r"^\s*mathjax_path:\s*(\S+)", config, re.M).group(1)
     widgets = re.findall(r"^\s*(offline/\S+\.js):\s*\{\}", config, re.M)
-    staged = {dest for _, source, dest in site_assets.ASSETS if not dest.endswith("/")}
+    staged = {dest for _, source, dest in offline_assets.ASSETS if not dest.endswith("/")}
     staged.add("widgets/setup.js")
     assert mathjax.startswith("offline/") and mathjax.removeprefix("offline/") in staged
     assert [w.removeprefix("offline/") for w in widgets] == [
@@ -61,8 +61,8 @@ def test_config_points_at_staged_offline_files():
 def test_missing_node_modules_is_a_clear_error(tmp_path):
     for name in ("package.json", "package-lock.json"):
         (tmp_path / name).write_text((ROOT / name).read_text())
-    with pytest.raises(site_assets.SiteAssetsError, match=r"npm ci"):
-        site_assets.check_node_modules(tmp_path)
+    with pytest.raises(offline_assets.SiteAssetsError, match=r"npm ci"):
+        offline_assets.check_node_modules(tmp_path)
 
 
 def test_stale_node_modules_is_a_clear_error(tmp_path):
@@ -71,18 +71,18 @@ def test_stale_node_modules_is_a_clear_error(tmp_path):
     fake = tmp_path / "node_modules" / "mathjax"
     fake.mkdir(parents=True)
     (fake / "package.json").write_text(json.dumps({"version": "0.0.1"}))
-    with pytest.raises(site_assets.SiteAssetsError, match=r"stale|not installed"):
-        site_assets.check_node_modules(tmp_path)
+    with pytest.raises(offline_assets.SiteAssetsError, match=r"stale|not installed"):
+        offline_assets.check_node_modules(tmp_path)
 
 
 def test_bench_report_headings_fit_under_the_page(tmp_path):
     (tmp_path / "bench").mkdir()
     (tmp_path / "bench" / "report.md").write_text(
         "# Benchmark\n\n(bench-top)=\n### Build\n\n```\n# not a heading\n```\n| a | b |\n")
-    text = site_assets.bench_markdown(tmp_path)
+    text = generated.bench_markdown(tmp_path)
     assert re.findall(r"^#+ \w+$", text, re.M) == ["### Benchmark", "#### Build"]
     assert "\n# not a heading\n" in text and "(bench-top)=" not in text
-    assert "make bench" in site_assets.bench_markdown(tmp_path / "nowhere")
+    assert "make bench" in generated.bench_markdown(tmp_path / "nowhere")
 
 
 # ----------------------------------------------------------------- learning goals
@@ -91,7 +91,7 @@ def test_bench_report_headings_fit_under_the_page(tmp_path):
 @pytest.mark.parametrize("chapter", EXISTING)
 def test_chapter_has_learning_goals_and_exercises(chapter):
     """The instructors' page reads these from the chapter (CONTRIBUTING's skeleton)."""
-    outline = site_assets.chapter_outline(ROOT / f"{chapter}.ipynb")
+    outline = generated.chapter_outline(ROOT / f"{chapter}.ipynb")
     assert outline["label"], f"{chapter}: no (ch-name)= label above the title"
     assert len(outline["goals"]) >= 2, (
         f"{chapter}: the Overview needs 'In this chapter you will' bullets (found {outline['goals']})")
@@ -101,7 +101,7 @@ def test_chapter_has_learning_goals_and_exercises(chapter):
 
 
 def test_api_page_lists_every_helpers_module():
-    text = site_assets.api_markdown(ROOT)
+    text = generated.api_markdown(ROOT)
     for path in sorted((ROOT / "helpers").glob("*.py")):
         if not path.stem.startswith("_"):
             assert f"automodule:: helpers.{path.stem}\n" in text, path.stem

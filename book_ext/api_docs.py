@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+
 def import_helpers_quietly(modules: list[str]) -> None:
     """Import every helpers module once, with TensorFlow's C++ start-up lines hidden.
 

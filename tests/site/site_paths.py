@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT))
 
-from book_ext import generated, offline_assets  # noqa: E402,F401
 import site_check  # noqa: E402,F401
+
+from book_ext import generated, offline_assets  # noqa: E402,F401
 
 
 def toc_files() -> list[str]:

@@ -67,6 +67,7 @@ __all__ = [
     "plot_tables",
     "rerun",
     "run_grid",
+    "styled",
     "summary",
     "table",
 ]
@@ -689,7 +690,8 @@ def summary(results: dict, table: str, row: str) -> dict:
             "seconds": float(np.mean([r["seconds"] for r in runs]))}
 
 
-def table(results: dict, name: str, *, baseline: tuple[str, str] | None = None):
+def table(results: dict, name: str, *, baseline: tuple[str, str] | None = None,
+          include_baseline: bool = False):
     """One table of the grid as a DataFrame: mean and spread of each row, and its cost.
 
     Parameters
@@ -702,6 +704,8 @@ def table(results: dict, name: str, *, baseline: tuple[str, str] | None = None):
         The row the differences and cost ratios refer to: the article's
         recipe for ``one-change``, the chosen tuning row for
         ``leave-one-out``.
+    include_baseline : bool, default False
+        Put the baseline's row first when it belongs to another table.
 
     Returns
     -------
@@ -718,6 +722,9 @@ def table(results: dict, name: str, *, baseline: tuple[str, str] | None = None):
 
     order = list(dict.fromkeys(r["row"] for r in _in_grid_order(results) if r["table"] == name))
     rows = [summary(results, name, row) for row in order]
+    if include_baseline and baseline is not None:
+        rows.insert(0, summary(results, *baseline))
+        order.insert(0, baseline[1])
     frame = pd.DataFrame({"accuracy (%)": [r["mean"] for r in rows],
                           "sd": [r["sd"] for r in rows],
                           "seeds": [r["n"] for r in rows]},
@@ -728,6 +735,31 @@ def table(results: dict, name: str, *, baseline: tuple[str, str] | None = None):
         frame["cost (x baseline)"] = [r["cpu_seconds"] / base["cpu_seconds"] for r in rows]
     frame.attrs["rows"] = order
     return frame
+
+
+def styled(frame, caption: str):
+    """A table of :func:`table` as the chapter shows it: rounded, with a caption.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`table` (a ``verdict`` column may have been added).
+    caption : str
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Accuracies and standard deviations to 2 decimals, changes signed,
+        the ``seeds`` column hidden (every row has the same number).
+
+    Notes
+    -----
+    Taught in: chapter 7.
+    """
+    formats = {"accuracy (%)": "{:.2f}", "sd": "{:.2f}", "change (points)": "{:+.2f}",
+               "cost (x baseline)": "{:.2f}"}
+    return (frame.style.format({k: v for k, v in formats.items() if k in frame})
+            .hide(["seeds"], axis="columns").set_caption(caption))
 
 
 def _in_grid_order(results: dict) -> list[dict]:

@@ -3,6 +3,7 @@
 #   make test   every test: helpers, data, notebooks (nbval), lint, clean notebooks
 #   make lab    JupyterLab on the chapters
 #   make bench  benchmark report in bench/report.md
+#   make experiments  chapter 7's experiment grid into data/ch7_experiments.json (hours; resumable)
 #   make test-site  the built website in headless Chromium, offline (after make book)
 
 SHELL := /bin/bash
@@ -16,10 +17,10 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 # The kernel the book and nbval start is this venv's, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: venv book test test-fast test-site site-assets lab bench lint strip clean help
+.PHONY: venv book test test-fast test-site site-assets lab bench experiments lint strip clean help
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +61,11 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --output bench/report.md
+
+# Chapter 7's grid: every run in its own process, two at a time on one thread each; runs
+# already in data/ch7_experiments.json are skipped, so an interrupted grid resumes.
+experiments: $(STAMP)
+	$(BIN)/python tools/experiments.py --workers 2 --threads 1
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -597,12 +597,7 @@ def run_grid(
                 while pending and len(active) < workers:
                     run = pending.pop(0)
                     out = Path(scratch) / f"{len(pending)}.json"
-                    command = [sys.executable, "-m", "helpers.experiments",
-                               json.dumps(dataclasses.asdict(run)), str(out)]
-                    if run.threads or threads:
-                        command.append(str(run.threads or threads))
-                    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                               stderr=subprocess.PIPE, text=True)
+                    process = _spawn(run, out, threads)
                     active.append((run, process, out, time.perf_counter()))
                 time.sleep(1)
                 for item in list(active):
@@ -621,8 +616,22 @@ def run_grid(
     return results
 
 
-def rerun(results: dict, key: str, *, threads: int | None = None):
-    """Train a stored run again, in this process, and return both records and the model.
+def _spawn(run: Run, out: Path, threads: int | None, model_path: Path | None = None):
+    """Start one run in a fresh Python process (``python -m helpers.experiments``)."""
+    command = [sys.executable, "-m", "helpers.experiments", json.dumps(dataclasses.asdict(run)),
+               str(out), str(run.threads or threads or 0)]
+    if model_path is not None:
+        command.append(str(model_path))
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def rerun(results: dict, key: str, *, threads: int | None = None,
+          model_path: str | os.PathLike | None = None):
+    """Train a stored run again, in a fresh process as the grid did, and compare.
+
+    A fresh process matters: TensorFlow fixes its thread count when it
+    starts, and the thread count changes the order of floating-point sums.
 
     Parameters
     ----------
@@ -630,16 +639,22 @@ def rerun(results: dict, key: str, *, threads: int | None = None):
     key : str
         A run's key, ``table:row:seed``.
     threads : int, optional
+        Threads for the run (the stored run's count when omitted).
+    model_path : str or os.PathLike, optional
+        Save the newly trained model there (a ``.keras`` file) and load it back.
 
     Returns
     -------
-    tuple of (dict, dict, keras.Model)
-        The stored record, the new one, and the newly trained model.
+    tuple of (dict, dict, keras.Model or None)
+        The stored record, the new one, and the new model when
+        ``model_path`` is given.
 
     Raises
     ------
     KeyError
         If no run has that key.
+    RuntimeError
+        If the run fails.
 
     Notes
     -----
@@ -648,7 +663,19 @@ def rerun(results: dict, key: str, *, threads: int | None = None):
     stored = results["runs"][key]
     fields = {f.name for f in dataclasses.fields(Run)}
     run = Run(**{k: v for k, v in stored.items() if k in fields})
-    record, model = train(run, threads=threads, keep_model=True)
+    threads = threads or stored.get("threads")
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "run.json"
+        process = _spawn(run, out, threads, None if model_path is None else Path(model_path))
+        _, errors = process.communicate()
+        if process.returncode != 0 or not out.is_file():
+            raise RuntimeError(f"run {key} failed:\n{errors[-3000:]}")
+        record = json.loads(out.read_text())
+    model = None
+    if model_path is not None:
+        import keras
+
+        model = keras.models.load_model(model_path)
     return stored, record, model
 
 
@@ -817,13 +844,15 @@ def plot_tables(frames: dict, *, reference: dict | None = None):
 
 
 def _job_main(argv: list[str]) -> int:
-    """``python -m helpers.experiments RUN_JSON OUT [THREADS]``: one run, for :func:`run_grid`."""
+    """``python -m helpers.experiments RUN_JSON OUT THREADS [MODEL]``: one run, in its own process."""
     from helpers.book import setup
 
     setup(seed=0, keras=True)
     run = Run(**json.loads(argv[0]))
-    threads = int(argv[2]) if len(argv) > 2 else None
-    record, _ = train(run, threads=threads)
+    threads = int(argv[2]) or None if len(argv) > 2 else None
+    record, model = train(run, threads=threads, keep_model=len(argv) > 3)
+    if model is not None:
+        model.save(argv[3])
     Path(argv[1]).write_text(json.dumps(record))
     return 0
 

@@ -162,7 +162,8 @@ def test_run_grid_resumes_and_rerun_reproduces(tmp_path, monkeypatch):
     assert results["provenance"]["runs"] == 4 and len(lines) == 5
     again = experiments.run_grid(path, stages=[1], log=lines.append)
     assert again["runs"] == results["runs"] and lines[-1] == "stage 1: 0 runs to train"
-    stored, record, model = experiments.rerun(results, "one-change:scale:1", threads=1)
+    stored, record, model = experiments.rerun(results, "one-change:scale:1",
+                                              model_path=tmp_path / "again.keras")
     assert record["history"] == stored["history"] and record["accuracy"] == stored["accuracy"]
     assert model is not None
     assert np.isclose(100 * stored["accuracy"],

@@ -1269,14 +1269,14 @@ def draw_circuit(nodes: dict, edges: Sequence, *, ax=None, fontsize: float = 9):
         checked.append((source, target, float(value), None if gradient is None else float(gradient)))
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.5))
-    radius = 0.22
+    radius = 0.3
     for x, y, label, is_operation in nodes.values():
         if is_operation:
             ax.add_patch(plt.Circle((x, y), radius, facecolor="white", edgecolor="black", zorder=2))
         ax.text(x, y, label, ha="center", va="center", fontsize=fontsize + 1, zorder=3)
     for source, target, value, gradient in checked:
         x0, y0 = nodes[source][:2]
-        x1, y1 = (x0 + 1.0, y0) if target is None else nodes[target][:2]
+        x1, y1 = (x0 + 1.5, y0) if target is None else nodes[target][:2]
         direction = np.array([x1 - x0, y1 - y0], dtype=float)
         length = float(np.hypot(*direction)) or 1.0
         unit = direction / length
@@ -1286,12 +1286,12 @@ def draw_circuit(nodes: dict, edges: Sequence, *, ax=None, fontsize: float = 9):
                     arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 1.2})
         middle = (start + end) / 2
         normal = np.array([-unit[1], unit[0]]) if unit[0] >= 0 else np.array([unit[1], -unit[0]])
-        ax.text(*(middle + 0.12 * normal), f"{value:.3g}", color="tab:green", ha="center",
+        ax.text(*(middle + 0.2 * normal), f"{value:.3g}", color="tab:green", ha="center",
                 va="center", fontsize=fontsize, zorder=4)
         if gradient is not None:
-            ax.text(*(middle - 0.12 * normal), f"{gradient:.3g}", color="tab:red", ha="center",
+            ax.text(*(middle - 0.2 * normal), f"{gradient:.3g}", color="tab:red", ha="center",
                     va="center", fontsize=fontsize, zorder=4)
-    xs = [entry[0] for entry in nodes.values()] + [nodes[s][0] + 1.0 for s, t, *_ in checked if t is None]
+    xs = [entry[0] for entry in nodes.values()] + [nodes[s][0] + 1.5 for s, t, *_ in checked if t is None]
     ys = [entry[1] for entry in nodes.values()]
     ax.set(xlim=(min(xs) - 0.5, max(xs) + 0.3), ylim=(min(ys) - 0.6, max(ys) + 0.6))
     ax.set_aspect("equal")

@@ -4,6 +4,7 @@
 #   make lab    JupyterLab on the chapters
 #   make bench  benchmark report in bench/report.md
 #   make test-site  the built website in headless Chromium, offline (after make book)
+#   make pdf    the whole book, executed, as one PDF: _build/pdf/from-convolution-to-cnns.pdf
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -16,10 +17,10 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 # The kernel the book and nbval start is this venv's, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: venv book test test-fast test-site site-assets lab bench lint strip clean help
+.PHONY: venv book test test-fast test-site site-assets lab bench lint strip clean help pdf
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +55,14 @@ test-fast: $(STAMP)
 test-site: $(STAMP) $(NODE_STAMP)
 	command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 	$(BIN)/python -m pytest tests/site --site
+
+# The whole book as one PDF (tools/pdf.py): the single-page website, executed from the same
+# cache as `make book`, printed by headless Chromium (installed with apt-get when missing),
+# then checked (tests/pdf). Run it before `make book` to offer the PDF on the website.
+pdf: $(STAMP) $(NODE_STAMP)
+	command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	$(BIN)/python tools/pdf.py
+	$(BIN)/python -m pytest tests/pdf --pdf -rs
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

@@ -593,7 +593,9 @@ RAW_MYST = re.compile(
 
 
 def _normal(text: str) -> str:
-    text = text.replace("\u00ad", "").replace("ﬁ", "fi").replace("ﬂ", "fl").replace("’", "'")
+    for ligature, letters in (("ﬀ", "ff"), ("ﬁ", "fi"), ("ﬂ", "fl"), ("ﬃ", "ffi"), ("ﬄ", "ffl")):
+        text = text.replace(ligature, letters)
+    text = text.replace("\u00ad", "").replace("’", "'")
     text = text.replace("‘", "'").replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", " ", text)
 
@@ -697,7 +699,7 @@ def check_pdf(pdf: Path = PDF, manifest: Path | None = None, titles: dict[str, s
             problems.append(f"caption missing from the PDF: {caption[:60]!r}")
     squeezed = re.sub(r"\s+", "", text)
     for entry in report.get("bibliography", []):
-        head = _normal(entry)[:25]
+        head = re.sub(r"^\[\w+\]\s*", "", _normal(entry))[:25]  # the "[3]" label prints apart
         if head and re.sub(r"\s+", "", head) not in squeezed:
             problems.append(f"bibliography entry missing from the PDF: {head!r}")
     if report and not report.get("bibliography"):

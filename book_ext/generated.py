@@ -143,6 +143,11 @@ EXERCISE_DIRECTIVES = ("exercise", "exercise-start", "exercise-end", "solution",
 _FENCE = re.compile(r"^ {0,3}(?P<fence>:{3,}|`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 _DIRECTIVE = re.compile(r"^\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)$")
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")
+#: Solution markers and whole cells: a solution's first cell opens with its
+#: ``solution-start`` and its last cell closes with its ``solution-end`` (prose may
+#: share those cells), so every cell from the one to the other belongs to the solution.
+_SOLUTION_START_OPENS = re.compile(r"\s*(:{3,}|`{3,})\{solution-start\}")
+_SOLUTION_END_CLOSES = re.compile(r"^ {0,3}(:{3,}|`{3,})\{solution-end\}[ \t]*\n {0,3}\1[ \t]*\s*\Z", re.M)
 #: Exercises and solutions in the format before sphinx-exercise.
 _OLD_EXERCISE = re.compile(r"^(?:### |\*\*(?:Exercise\s*\d+|\d+\.)[^*\n]*\*\*)", re.M)
 _OLD_SOLUTION = re.compile(r"\{admonition\}\s*(?:Solution|Some points)", re.I)
@@ -270,12 +275,17 @@ def read_exercises(path: Path) -> ChapterExercises:
     problems: list[str] = []
     by_label: dict[str, Exercise] = {}
     open_solution: tuple[Exercise | None, int] | None = None  # (its exercise, start cell)
+    solved: set[str] = set()  # labels whose solution was opened and closed
     converted = False
     for index, cell in enumerate(cells):
         text = _cell_source(cell) if cell.get("cell_type") == "markdown" else ""
         directives = [d for d in parse_directives(text) if d.name in EXERCISE_DIRECTIVES]
         if directives:
             converted = True
+        names = {d.name for d in directives}
+        if "exercise" in names and names & {"solution-start", "solution-end"}:
+            problems.append(f"{name}, cell {index}: an exercise and a solution marker share "
+                            "a cell (the student edition drops whole solution cells)")
         if open_solution is not None:
             exercise, start = open_solution
             if exercise is not None:
@@ -319,9 +329,9 @@ def read_exercises(path: Path) -> ChapterExercises:
                 if "dropdown" not in d.options.get("class", "").split():
                     problems.append(f"{where}: solution-start of {d.argument!r} lacks "
                                     "':class: dropdown' (solutions are folded on the website)")
-                if text.strip() != _directive_block(text).strip() or len(directives) > 1:
-                    problems.append(f"{where}: the solution-start marker must stand alone "
-                                    "in its cell")
+                if not _SOLUTION_START_OPENS.match(text):
+                    problems.append(f"{where}: the solution-start marker must open its cell "
+                                    "(the student edition drops whole solution cells)")
                 fresh = target is not None and not target.solution_cells
                 if fresh:
                     target.solution_cells.append(index)
@@ -329,21 +339,24 @@ def read_exercises(path: Path) -> ChapterExercises:
             elif d.name == "solution-end":
                 if open_solution is None:
                     problems.append(f"{where}: solution-end with no solution-start before it")
-                elif text.strip() != _directive_block(text).strip() or len(directives) > 1:
-                    problems.append(f"{where}: the solution-end marker must stand alone "
-                                    "in its cell")
+                else:
+                    if not _SOLUTION_END_CLOSES.search(text):
+                        problems.append(f"{where}: the solution-end marker must close its cell "
+                                        "(the student edition drops whole solution cells)")
+                    if open_solution[0] is not None:
+                        solved.add(open_solution[0].label)
                 open_solution = None
     if open_solution is not None:
         problems.append(f"{name}: the solution opened in cell {open_solution[1]} is never "
                         "closed with solution-end")
     for exercise in exercises:
-        if exercise.label and len(exercise.solution_cells) < 2:
+        if exercise.label and exercise.label not in solved:
             problems.append(f"{name}: exercise {exercise.label!r} has no solution "
                             "(solution-start ... solution-end after it)")
     if converted:
         old_text = "\n\n".join(_cell_source(cells[i]) for i in section
                                if cells[i].get("cell_type") == "markdown")
-        old_text = re.sub(r"^#+ Exercises\s*$", "", old_text, flags=re.M)
+        old_text = re.split(r"^## Exercises\s*$", old_text, maxsplit=1, flags=re.M)[-1]
         for heading in _OLD_EXERCISE.findall(old_text):
             problems.append(f"{name}: an exercise in the old format: {heading.strip()!r}")
         if _OLD_SOLUTION.search(old_text):
@@ -352,19 +365,6 @@ def read_exercises(path: Path) -> ChapterExercises:
         if not exercises:
             problems.append(f"{name}: solution markers but no {{exercise}} directive")
     return ChapterExercises(path, number, exercises, problems, converted)
-
-
-def _directive_block(text: str) -> str:
-    """The first fenced block of ``text``, fences included."""
-    lines = text.strip().splitlines()
-    opening = _FENCE.match(lines[0]) if lines else None
-    if not opening:
-        return ""
-    fence = opening.group("fence")
-    for end in range(1, len(lines)):
-        if re.fullmatch(rf" {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*", lines[end]):
-            return "\n".join(lines[:end + 1])
-    return "\n".join(lines)
 
 
 def _read_exercise(d: Directive, cell: int, number: int | None, where: str,

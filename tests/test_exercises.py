@@ -158,8 +158,11 @@ def _replace(cells, index, source):
      r"used twice"),
     (_replace(GOOD, 1, _start("ch9-flip-by-hand", dropdown=False)), r"lacks ':class: dropdown'"),
     (_replace(GOOD, 1, _start("ch9-no-such-exercise")), r"not the label of an exercise"),
-    (_replace(GOOD, 1, _start("ch9-flip-by-hand") + "\nThe answer, in the marker's cell.\n"),
-     r"must stand alone"),
+    (_replace(GOOD, 1, "The answer comes first.\n\n" + _start("ch9-flip-by-hand")),
+     r"solution-start marker must open its cell"),
+    (_replace(GOOD, 3, END + "\nText after the end belongs to no solution.\n"),
+     r"solution-end marker must close its cell"),
+    (_replace(GOOD, 0, GOOD[0][1] + "\n" + _start("ch9-flip-by-hand")), r"share a cell"),
     (GOOD[:3] + GOOD[4:], r"never closed|starts inside the solution"),
     (GOOD[:1] + GOOD[4:], r"'ch9-flip-by-hand' has no solution"),
     (_replace(GOOD, 1, ":::{solution} ch9-flip-by-hand\n:class: dropdown\nDone.\n:::\n"),
@@ -172,6 +175,32 @@ def _replace(cells, index, source):
 def test_reader_reports_each_breach_of_the_convention(tmp_path, cells, expected):
     problems = _problems(tmp_path, cells)
     assert any(re.search(expected, p) for p in problems), problems
+
+
+def test_solution_prose_may_share_the_markers_cells(tmp_path):
+    """A solution's first cell may go on after solution-start, its last end with solution-end."""
+    cells = [
+        GOOD[0],
+        ("markdown", _start("ch9-flip-by-hand") + "\nThe flipped kernel, in the opening cell.\n"),
+        ("markdown", "More prose, then the end.\n\n" + END),
+        GOOD[4],
+        ("markdown", _start("ch9-predict-shape") + "\nA one-cell solution.\n\n" + END),
+    ]
+    path = _notebook(tmp_path / "chapters" / "09_fixture.ipynb", cells)
+    items = generated.read_exercises(path)
+    assert items.problems == []
+    first, second = items.exercises
+    assert first.solution_cells == [first.cell + 1, first.cell + 2]
+    assert second.solution_cells == [second.cell + 1]
+
+
+def test_a_heading_before_the_exercises_in_the_same_cell_is_not_an_old_exercise(tmp_path):
+    path = _notebook(tmp_path / "chapters" / "09_fixture.ipynb", GOOD)
+    nb = nbformat.read(path, as_version=4)
+    heading = next(c for c in nb.cells if c.source.startswith("## Exercises"))
+    heading.source = "### What it adds up to\n\nProse.\n\n## Exercises\n"
+    nbformat.write(nb, path)
+    assert generated.read_exercises(path).problems == []
 
 
 def test_an_exercise_outside_the_exercises_section_is_reported(tmp_path):

@@ -4,7 +4,7 @@
 #   make lab    JupyterLab on the chapters
 #   make bench  benchmark report in bench/report.md
 #   make test-site  the built website in headless Chromium, offline (after make book)
-#   make pdf    the whole book, executed, as one PDF: _build/pdf/from-convolution-to-cnns.pdf
+#   make pdf    the whole book, executed, as one PDF: _build/pdf/conv-to-cnn-book.pdf
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)

@@ -535,9 +535,9 @@ def bench_markdown(root: Path = ROOT) -> str:
 #: the command that builds it). ``make pdf`` and ``make student`` write the files; the
 #: website offers those that exist when it is built, so run them before ``make book``.
 DOWNLOADS = [
-    ("_build/pdf/from-convolution-to-cnns.pdf", "from-convolution-to-cnns.pdf",
+    ("_build/pdf/conv-to-cnn-book.pdf", "conv-to-cnn-book.pdf",
      "the whole book as one PDF, executed, with every figure, result and solution", "make pdf"),
-    ("_build/student/student-notebooks.zip", "student-notebooks.zip",
+    ("_build/student/conv-to-cnn-book-student.zip", "conv-to-cnn-book-student.zip",
      "the student edition: every chapter as a notebook without solutions, for a course "
      "platform or a laptop", "make student"),
 ]
@@ -573,7 +573,7 @@ def downloads_markdown(root: Path = ROOT) -> str:
     site never links to a missing file.
     """
     if os.environ.get("BOOK_BUILD_FOR_PDF"):  # the PDF's own copy of the page (tools/pdf.py)
-        return ("**Downloads.** This PDF and the student edition (`student-notebooks.zip`: "
+        return ("**Downloads.** This PDF and the student edition (`conv-to-cnn-book-student.zip`: "
                 "every chapter as a notebook without solutions) are offered on the book's "
                 "website, on this page and on the instructors' page.\n")
     offered, missing = [], []

@@ -30,7 +30,7 @@ for the website's browser tests.
 
 Usage::
 
-    python tools/pdf.py            # build, print, check: _build/pdf/from-convolution-to-cnns.pdf
+    python tools/pdf.py            # build, print, check: _build/pdf/conv-to-cnn-book.pdf
     python tools/pdf.py --no-build # print the existing _build/singlehtml again
     python tools/pdf.py --check    # only check an existing PDF
 """
@@ -62,7 +62,7 @@ import site_check  # noqa: E402
 SINGLEHTML = ROOT / "_build" / "singlehtml"
 OUT = ROOT / "_build" / "pdf"
 #: The PDF's name, here and on the website (``_static/downloads/``); see book_ext/generated.py.
-PDF_NAME = "from-convolution-to-cnns.pdf"
+PDF_NAME = "conv-to-cnn-book.pdf"
 PDF = OUT / PDF_NAME
 #: What the printed page held, for the checks: chapter titles, figures, math, ...
 MANIFEST = OUT / "manifest.json"

@@ -28,7 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from book_ext import generated  # noqa: E402
+from book_ext import generated, offline_assets  # noqa: E402
 
 CHAPTERS = [ROOT / f"{c}.ipynb" for c in generated.toc_chapters(ROOT)
             if (ROOT / f"{c}.ipynb").is_file()]
@@ -246,8 +246,7 @@ def test_the_format_renders_in_a_mini_book(tmp_path):
     for name in ("_config.yml", "references.bib", "package.json", "package-lock.json"):
         shutil.copy(ROOT / name, book / name)
     shutil.copytree(ROOT / "book_ext", book / "book_ext", ignore=shutil.ignore_patterns("__pycache__"))
-    if not (ROOT / "node_modules").is_dir():
-        pytest.fail("node_modules/ is missing: run `make site-assets` (npm ci) first")
+    offline_assets.npm_ci(ROOT)  # the build stages MathJax from node_modules, as `make book` does
     (book / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     run = subprocess.run([str(jupyter_book), "build", str(book), "-W", "-n", "--keep-going"],

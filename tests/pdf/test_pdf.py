@@ -1,8 +1,9 @@
 """The book as one PDF (``make pdf``, ``tools/pdf.py``).
 
-Tests marked ``pdf`` read the PDF that ``make pdf`` has just printed and run
-with ``--pdf`` (``make pdf`` passes it); the others test the checks themselves
-on small PDFs printed here, so a check that could never fail is caught.
+Tests marked ``pdf`` run with ``--pdf`` (``make pdf`` passes it, after
+installing Chromium and printing the book): they test the checks themselves on
+small PDFs printed here, so that a check that could never fail is caught, then
+read the book's PDF. The others run in ``make test`` too.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def _page_pdf(tmp_path: Path, html: str) -> Path:
     return out
 
 
+@pdf_only  # Chromium prints the pages: `make pdf` installs it
 def test_raw_math_and_unrendered_myst_are_found_in_prose_not_in_code(tmp_path):
     page = _page_pdf(tmp_path, """<html><head><title>t</title></head><body>
         <h1>A chapter</h1>
@@ -58,6 +60,7 @@ def test_raw_math_and_unrendered_myst_are_found_in_prose_not_in_code(tmp_path):
     assert not any("sigma" in p and "raw math" in p for p in problems), problems
 
 
+@pdf_only  # Chromium prints the pages: `make pdf` installs it
 def test_a_clean_page_has_no_raw_problems_and_its_images_are_counted(tmp_path):
     pixel = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlE"
              "QVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
@@ -69,6 +72,7 @@ def test_a_clean_page_has_no_raw_problems_and_its_images_are_counted(tmp_path):
     assert pdf.count_images(page) == 1
 
 
+@pdf_only  # Chromium prints the pages: `make pdf` installs it
 def test_check_pdf_reports_missing_titles_captions_and_too_few_pages(tmp_path):
     page = _page_pdf(tmp_path, "<html><body><h1>Only this</h1><p>Figure 1.1 here.</p></body></html>")
     manifest = tmp_path / "manifest.json"

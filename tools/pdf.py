@@ -139,8 +139,12 @@ body { font-size: 10.5pt; }
 pre, .highlight pre { white-space: pre-wrap !important; word-break: break-word; font-size: 8.5pt; }
 div.cell_output pre { max-height: none !important; overflow: visible !important; }
 img { max-width: 100% !important; height: auto !important; }
-figure, .figure, div.cell_output img, .book-animation-strip, table, .admonition .math,
-div.math { break-inside: avoid; }
+figure, .figure, div.cell_output img, .book-animation-strip, .admonition .math,
+div.math, tr { break-inside: avoid; }
+/* Long tables break between rows (the theme keeps them whole, leaving half pages empty),
+   repeating their header. */
+.bd-main .bd-content table { break-inside: auto !important; }
+thead { display: table-header-group; }
 h1, h2, h3, h4 { break-after: avoid; }
 .book-break { break-before: page; }
 .book-title-page { height: 225mm; break-after: page; display: flex; flex-direction: column; justify-content: center;

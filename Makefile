@@ -5,6 +5,7 @@
 #   make bench  benchmark report in bench/report.md
 #   make experiments  chapter 7's experiment grid into data/ch7_experiments.json (hours; resumable)
 #   make test-site  the built website in headless Chromium, offline (after make book)
+#   make pdf    the whole book, executed, as one PDF: _build/pdf/conv-to-cnn-book.pdf
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -17,10 +18,10 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 # The kernel the book and nbval start is this venv's, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: venv book test test-fast test-site site-assets lab bench experiments lint strip clean help
+.PHONY: venv book test test-fast test-site site-assets lab bench experiments lint strip clean help pdf
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +56,14 @@ test-fast: $(STAMP)
 test-site: $(STAMP) $(NODE_STAMP)
 	command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 	$(BIN)/python -m pytest tests/site --site
+
+# The whole book as one PDF (tools/pdf.py): the single-page website, executed from the same
+# cache as `make book`, printed by headless Chromium (installed with apt-get when missing),
+# then checked (tests/pdf). Run it before `make book` to offer the PDF on the website.
+pdf: $(STAMP) $(NODE_STAMP)
+	command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	$(BIN)/python tools/pdf.py
+	$(BIN)/python -m pytest tests/pdf --pdf -rs
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

@@ -7,7 +7,9 @@ At every build it
 * writes the generated parts of the API, instructors' and execution pages:
   :mod:`book_ext.generated`;
 * adjusts autodoc's reading of the helpers' numpydoc docstrings:
-  :mod:`book_ext.api_docs`.
+  :mod:`book_ext.api_docs`;
+* lets the single-page builder of ``make pdf`` render what the HTML builder
+  renders: :mod:`book_ext.singlehtml`.
 
 Author scripts (benchmark, one-chapter build, notebook cleaning) live in
 ``tools/``; this folder holds only what the build itself loads.
@@ -15,7 +17,7 @@ Author scripts (benchmark, one-chapter build, notebook cleaning) live in
 
 from __future__ import annotations
 
-from book_ext import api_docs, generated, offline_assets
+from book_ext import api_docs, generated, offline_assets, singlehtml
 
 
 def _on_config_inited(app, config) -> None:
@@ -43,6 +45,7 @@ def _on_config_inited(app, config) -> None:
 def setup(app):
     """Sphinx entry point (``sphinx.local_extensions: {book_ext: ./}``)."""
     app.connect("config-inited", _on_config_inited, priority=900)
+    app.connect("builder-inited", singlehtml.complete_singlehtml_handlers)  # make pdf
     # Before napoleon's own handler (priority 500).
     app.connect("autodoc-process-docstring", api_docs.plain_attribute_docstrings, priority=400)
     app.connect("autodoc-process-docstring", api_docs.rubric_sections, priority=400)

@@ -132,6 +132,9 @@ def chapter_outline(path: Path) -> dict:
     exercises = re.search(r"^## Exercises\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
     if exercises:
         outline["exercises"] = [m.strip() for m in re.findall(r"^### (.+)$", exercises.group(1), re.M)]
+        if not outline["exercises"]:  # sphinx-exercise items: ":::{exercise} Title" (CONTRIBUTING)
+            outline["exercises"] = [m.strip() for m in
+                                    re.findall(r"^:::\{exercise\}[ \t]*(.+)$", exercises.group(1), re.M)]
         if not outline["exercises"]:  # "**Exercise 1 (sharpen).**" or "**1. Title.**"
             outline["exercises"] = re.findall(r"^\*\*((?:Exercise|\d+\.)[^*]*)\*\*",
                                               exercises.group(1), re.M)

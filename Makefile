@@ -72,3 +72,17 @@ strip: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# ---- Editions: the student edition, and the checks of every edition (issues 12 and 15)
+.PHONY: student test-editions
+
+# The student edition in _build/student/: the chapters without solutions as a website
+# (executed), as plain-Markdown notebooks and as one zip for a course platform.
+student: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/student_edition.py
+
+# Every chapter in JupyterLab in headless Chromium; the reader editions of the built website
+# (run after `make book`); the student edition, built (so executed) and checked for solutions.
+test-editions: $(STAMP) $(NODE_STAMP)
+	command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	$(BIN)/python -m pytest tests/editions --editions

@@ -574,7 +574,7 @@ def convert_notebook(notebook: dict, docname: str, index: BookIndex) -> dict:
                 cells.append(_markdown_cell(caption))
     if solution is not None:
         raise ReaderConversionError(f"{docname}: solution {solution!r} is never closed")
-    result["cells"] = cells
+    result["cells"] = with_cell_ids(cells, "reader") if result.get("nbformat_minor", 0) >= 5 else cells
     meta = result.get("metadata", {})
     result["metadata"] = {k: meta[k] for k in ("kernelspec", "language_info") if k in meta}
     problems = [f"cell {i}: {p}" for i, cell in enumerate(cells) if cell["cell_type"] == "markdown"
@@ -582,6 +582,19 @@ def convert_notebook(notebook: dict, docname: str, index: BookIndex) -> dict:
     if problems:
         raise ReaderConversionError(f"{docname}: MyST left in the reader edition: {problems[:5]}")
     return result
+
+
+def with_cell_ids(cells: list[dict], prefix: str) -> list[dict]:
+    """Give the cells that lack one a unique id (nbformat 4.5 requires them)."""
+    taken = {cell["id"] for cell in cells if "id" in cell}
+    for number, cell in enumerate(cells):
+        if "id" not in cell:
+            new = f"{prefix}-{number}"
+            while new in taken:
+                new += "x"
+            cell["id"] = new
+            taken.add(new)
+    return cells
 
 
 def find_myst(markdown: str) -> list[str]:

@@ -220,6 +220,8 @@ def strip_solutions(notebook: dict) -> tuple[dict, list[dict]]:
         labels = {label for label, _ in exercises_in(_source(cell))} if cell["cell_type"] == "markdown" else set()
         if labels & code_exercises and not _is_answer_cell(kept[j + 1] if j + 1 < len(kept) else None):
             out.append(_your_code_cell())
+    if student.get("nbformat_minor", 0) >= 5:  # cell ids are required from nbformat 4.5
+        out = reader_notebooks.with_cell_ids(out, "answer")
     student["cells"] = out
     return student, removed
 

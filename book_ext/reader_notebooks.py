@@ -205,7 +205,7 @@ class _Converter:
         docname = self.docname
         if "::" in key:
             path, key = key.split("::", 1)
-            docname = str(Path(self.docname).parent / Path(path).with_suffix("")).lstrip("./")
+            docname = self.resolve_doc(path)
         outputs = self.index.glue.get(docname, {})
         if key not in outputs:
             raise ReaderConversionError(
@@ -695,8 +695,13 @@ def index_from_sphinx(app) -> BookIndex:
         if label in index.numbers:
             index.labels[label] = index.numbers[label]
     math = env.get_domain("math")
+    numbered_by_section = app.config.numfig and app.config.math_numfig  # "(1.2)", as Sphinx does
     for label, (docname, number) in math.data.get("objects", {}).items():
-        index.equations[label] = (docname, f"equation-{label}", f"({number})")
+        anchor = f"equation-{label}"
+        if numbered_by_section:
+            found = env.toc_fignumbers.get(docname, {}).get("displaymath", {}).get(anchor)
+            number = ".".join(map(str, found)) if found else number
+        index.equations[label] = (docname, anchor, f"({number})")
     for (kind, name), (docname, anchor) in std.objects.items():
         if kind == "term":
             index.terms[name.lower()] = (docname, anchor)

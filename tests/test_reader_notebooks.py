@@ -144,7 +144,7 @@ def test_demo_values_references_and_citations(demo):
     assert "Code such as `` {glue:text}`kept` `` stays as written." in text
     assert "In words: **seven** digits." in text
     assert f"[Figure 1.1]({CHAPTER}#fig-demo-line)" in text  # {numref}`Figure %s <...>`
-    assert f"[(1)]({CHAPTER}#equation-eq-demo) an equation" in text
+    assert f"[(1.1)]({CHAPTER}#equation-eq-demo) an equation" in text  # as the website numbers it
     assert f"**[Fig. 1.1]({CHAPTER}#fig-demo-line).** A line of slope 2.5." in text  # the caption
     assert "<table" in text and "<style" not in text
     assert f"**[Fig. 1.2]({CHAPTER}#tbl-demo).** A glued table." in text

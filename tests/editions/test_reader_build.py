@@ -89,6 +89,38 @@ def test_reader_edition_links_lead_into_the_website(html, chapter):
     assert not missing, f"{chapter.name}:\n  " + "\n  ".join(missing)
 
 
+@pytest.fixture(scope="module")
+def website_numbers(html) -> dict[str, str]:
+    """What the website shows for each numbered reference: "page#anchor" -> "Fig. 2.3"."""
+    shown: dict[str, str] = {}
+    pattern = re.compile(r'<a class="reference internal" href="([^"]*)#([^"]+)"[^>]*>'
+                         r'(?:<span class="std std-numref">)?((?:Fig\.|Table|Exercise|Section|'
+                         r'Listing)[^<]*|\([\d.]+\))<')
+    for page in (html / "chapters").glob("*.html"):
+        for target, anchor, text in pattern.findall(page.read_text(encoding="utf-8")):
+            name = (page.parent / target).resolve() if target else page.resolve()
+            shown[f"{name.relative_to(html.resolve()).as_posix()}#{anchor}"] = text.strip()
+    assert shown, "no numbered reference found in the website"
+    return shown
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_reader_edition_numbers_match_the_website(html, website_numbers, chapter):
+    site = _config_site_url()
+    reader = json.loads((html / rn.NOTEBOOKS_DIR / chapter.name).read_text(encoding="utf-8"))
+    text = "\n".join(_source(c) for c in reader["cells"] if c["cell_type"] == "markdown")
+    checked, wrong = 0, []
+    for shown, url in re.findall(r"\[([^\]]+)\]\((" + re.escape(site) + r"[^)\s]+)\)", text):
+        key = url.removeprefix(site)
+        if key in website_numbers and re.match(r"(Fig\.|Table|Exercise|Section|Listing) |\(", shown):
+            checked += 1
+            if shown != website_numbers[key]:
+                wrong.append(f"{shown!r} where the website shows {website_numbers[key]!r} ({key})")
+    assert not wrong, f"{chapter.name}:\n  " + "\n  ".join(wrong)
+    if "{numref}" in chapter.read_text(encoding="utf-8"):
+        assert checked, f"{chapter.name}: no numbered reference could be compared"
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_page_offers_the_reader_edition(html, chapter):
     page = (html / "chapters" / f"{chapter.stem}.html").read_text(encoding="utf-8")

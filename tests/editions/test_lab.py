@@ -150,7 +150,9 @@ def test_chapter_renders_and_runs_in_jupyterlab(lab, browser, screenshot_dir, ch
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     try:
-        page.goto(f"{lab}lab/tree/chapters/{chapter.name}", wait_until="domcontentloaded")
+        # A workspace of its own, reset: only this chapter is open.
+        page.goto(f"{lab}lab/workspaces/{chapter.stem}/tree/chapters/{chapter.name}?reset",
+                  wait_until="domcontentloaded")
         page.wait_for_function(
             f"document.querySelectorAll('.jp-Notebook .jp-MarkdownCell').length >= {len(markdown)}",
             timeout=120_000)

@@ -42,6 +42,12 @@ ADMONITION_RE = re.compile(
     r"^\s*:{3,}\s*\{(admonition|note|tip|hint|important|warning|caution|attention|danger|error|"
     r"seealso|exercise|solution|dropdown)\}", re.M)
 #: A label line, and the "# Title" it may stand on.
+#: How jupyterlab-myst shows a directive it does not know (a red box with its name).
+UNKNOWN_RE = re.compile(r"([\w:.-]+) - Unknown (Directive|Role)")
+#: Glued values are computed by the website's build: jupyterlab-myst cannot show them
+#: (``{glue:text}`` roles show the value's name, the ``glue`` directives a red box).
+#: Readers get the values in the reader editions; tests/editions/test_reader_build.py.
+GLUE = ("glue",)
 LABEL_RE = re.compile(r"^\(([\w-]+)\)=[ \t]*(?:\n# (.+))?$", re.M)
 #: JupyterLab settings for the check: every cell rendered (no virtual scrolling),
 #: no autosave, no news pop-up.
@@ -166,17 +172,24 @@ def test_chapter_renders_and_runs_in_jupyterlab(lab, browser, screenshot_dir, ch
         assert any("jupyterlab-myst is activated" in line for line in console), (
             "jupyterlab-myst did not activate (is it installed, and compatible with this JupyterLab?)")
         assert len(cells) == len(markdown), f"{len(cells)} markdown cells shown, {len(markdown)} in the file"
-        problems = []
+        problems, glue_boxes = [], []
         for number, (cell, source) in enumerate(zip(cells, markdown, strict=True)):
             if not cell["myst"]:
                 problems.append(f"markdown cell {number} is not rendered by jupyterlab-myst")
+            unknown = UNKNOWN_RE.findall(cell["text"])
+            for name, kind in unknown:
+                if not name.startswith(GLUE):
+                    problems.append(f"markdown cell {number}: jupyterlab-myst cannot render "
+                                    f"the {kind.lower()} {{{name}}}")
+                else:
+                    glue_boxes.append(f"{chapter.stem} cell {number}: {{{name}}}")
             for pattern, what in RAW_MYST:
                 for match in pattern.finditer(cell["text"]):
                     problems.append(f"markdown cell {number}: raw MyST ({what}): {match.group(0)!r}")
             if "$" in source and cell["math"] == 0:
                 problems.append(f"markdown cell {number}: its math is not typeset")
             wanted = len(ADMONITION_RE.findall(source))
-            if cell["admonitions"] < wanted:
+            if cell["admonitions"] - len(unknown) < wanted:
                 problems.append(f"markdown cell {number}: {wanted} admonitions or exercises in the "
                                 f"source, {cell['admonitions']} drawn")
             for label, title in LABEL_RE.findall(source):
@@ -184,8 +197,11 @@ def test_chapter_renders_and_runs_in_jupyterlab(lab, browser, screenshot_dir, ch
                 if label not in cell["ids"] and not (title and title.strip() in cell["titles"]):
                     problems.append(f"markdown cell {number}: label ({label})= is not an anchor")
         assert not problems, f"{chapter.name} in JupyterLab:\n  " + "\n  ".join(problems[:30])
+        if glue_boxes:  # known limitation, reported in the test log (see GLUE)
+            print("glue directives shown as 'Unknown Directive':", "; ".join(glue_boxes))
 
-        first_admonition = page.locator(".jp-MarkdownCell aside, .jp-MarkdownCell details").first
+        first_admonition = page.locator(".jp-MarkdownCell aside, .jp-MarkdownCell details").filter(
+            has_not_text="Unknown Directive").first
         if first_admonition.count():
             first_admonition.scroll_into_view_if_needed()
             page.wait_for_timeout(500)

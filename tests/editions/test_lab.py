@@ -137,7 +137,7 @@ def _stop_kernels(base: str) -> None:
 
 #: Reads every rendered markdown cell: its text, its MyST nodes, its typeset math.
 _READ_CELLS = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-MarkdownCell')).map(cell => {
-  const out = cell.querySelector('.jp-MarkdownOutput, .jp-RenderedMarkdown');
+  const out = cell.querySelector('.myst') || cell.querySelector('.jp-RenderedMarkdown');
   return {
     text: out ? out.innerText : '',
     myst: !!cell.querySelector('.myst'),
@@ -176,6 +176,8 @@ def test_chapter_renders_and_runs_in_jupyterlab(lab, browser, screenshot_dir, ch
         for number, (cell, source) in enumerate(zip(cells, markdown, strict=True)):
             if not cell["myst"]:
                 problems.append(f"markdown cell {number} is not rendered by jupyterlab-myst")
+            if source.strip() and not cell["text"].strip():
+                problems.append(f"markdown cell {number}: no rendered text could be read")
             unknown = UNKNOWN_RE.findall(cell["text"])
             for name, kind in unknown:
                 if not name.startswith(GLUE):

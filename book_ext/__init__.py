@@ -9,7 +9,9 @@ At every build it
 * adjusts autodoc's reading of the helpers' numpydoc docstrings:
   :mod:`book_ext.api_docs`;
 * lets the single-page builder of ``make pdf`` render what the HTML builder
-  renders: :mod:`book_ext.singlehtml`.
+  renders: :mod:`book_ext.singlehtml`;
+* writes a plain-Markdown reader edition of every chapter after the build
+  (for Colab and the download button): :mod:`book_ext.reader_notebooks`.
 
 Author scripts (benchmark, one-chapter build, notebook cleaning) live in
 ``tools/``; this folder holds only what the build itself loads.
@@ -17,7 +19,7 @@ Author scripts (benchmark, one-chapter build, notebook cleaning) live in
 
 from __future__ import annotations
 
-from book_ext import api_docs, generated, offline_assets, singlehtml
+from book_ext import api_docs, generated, offline_assets, reader_notebooks, singlehtml
 
 
 def _on_config_inited(app, config) -> None:
@@ -52,4 +54,5 @@ def setup(app):
     app.connect("html-page-context", offline_assets.drop_animation_cdn)
     # After myst-nb adds a page's widget scripts (priority 500).
     app.connect("html-page-context", offline_assets.dedupe_scripts, priority=999)
+    reader_notebooks.setup(app)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -106,10 +106,13 @@ def test_screenshots_saved(browser_results, screenshot_dir):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_launch_buttons_open_the_chapter(html_dir, chapter):
-    """Binder opens JupyterLab on the chapter; Colab opens the chapter's .ipynb on GitHub."""
+    """Binder opens JupyterLab on the chapter; Colab opens its reader edition on GitHub
+    (published with the website: book_ext/reader_notebooks.py)."""
     config = (ROOT / "_config.yml").read_text()
     repo = re.search(r"^\s*url:\s*https://github\.com/(\S+?)/?$", config, re.M).group(1)
     branch = re.search(r"^\s*branch:\s*(\S+)", config, re.M).group(1)
+    pages = re.search(r"^\s*reader_notebooks_branch:\s*(\S+)", config, re.M).group(1)
+    folder = re.search(r"^\s*reader_notebooks_folder:\s*(\S+)", config, re.M).group(1)
     page = html_dir / f"{chapter}.html"
     assert page.is_file(), f"{chapter}.html was not built"
     text = page.read_text()
@@ -120,7 +123,10 @@ def test_launch_buttons_open_the_chapter(html_dir, chapter):
     parts = urlsplit(binder[0])
     assert parts.path == f"/v2/gh/{repo}/{branch}", binder[0]
     assert parse_qs(parts.query)["urlpath"][0] == f"lab/tree/{chapter}.ipynb", binder[0]
-    assert colab == [f"https://colab.research.google.com/github/{repo}/blob/{branch}/{chapter}.ipynb"], colab
+    name = chapter.rsplit("/", 1)[-1]
+    assert colab == [f"https://colab.research.google.com/github/{repo}/blob/{pages}/{folder}/"
+                     f"{name}.ipynb"], colab
+    assert (html_dir / folder / f"{name}.ipynb").is_file(), f"{chapter}: no reader edition"
     assert (ROOT / f"{chapter}.ipynb").is_file()
 
 

@@ -196,11 +196,16 @@ def test_readme_badges_point_at_this_repository():
             target = urlpath.removeprefix("lab").removeprefix("/tree").strip("/")
             assert not target or (ROOT / target).exists(), f"{link}: {target} does not exist"
         elif parts.netloc == "colab.research.google.com":
+            # Colab opens a chapter's reader edition, published with the website
+            # (book_ext/reader_notebooks.py; _config.yml: reader_notebooks_branch/_folder).
             kinds.add("colab")
             assert image == "https://colab.research.google.com/assets/colab-badge.svg", image
-            prefix = f"/github/{repo}/blob/{branch}/"
+            pages = re.search(r"^\s*reader_notebooks_branch:\s*(\S+)", config, re.M).group(1)
+            folder = re.search(r"^\s*reader_notebooks_folder:\s*(\S+)", config, re.M).group(1)
+            prefix = f"/github/{repo}/blob/{pages}/{folder}/"
             assert parts.path.startswith(prefix), link
-            assert (ROOT / parts.path.removeprefix(prefix)).is_file(), f"{link}: no such notebook"
+            chapter = ROOT / "chapters" / parts.path.removeprefix(prefix)
+            assert chapter.is_file(), f"{link}: no such chapter"
     assert kinds >= {"binder", "colab"}, f"README.md needs a Binder and a Colab badge, has {kinds}"
 
 

@@ -1125,7 +1125,8 @@ def draw_network(layer_sizes: Sequence[int], *, batch: str = "B", ax=None, max_u
     ``A`` it holds for a batch (``(B, n)``); between two columns the shape of
     the weight matrix ``W`` and bias ``b`` that connect them. Layers wider
     than ``max_units`` are drawn with ``max_units`` circles and a gap marked
-    by dots, so the article's 1,000-unit layers fit.
+    by dots in an empty slot between two groups of circles, so the article's
+    1,000-unit layers fit. The weight shapes all stand at one height.
 
     Parameters
     ----------
@@ -1173,9 +1174,17 @@ def draw_network(layer_sizes: Sequence[int], *, batch: str = "B", ax=None, max_u
         _, ax = plt.subplots(figsize=(1.9 * len(sizes) + 1, 3.6))
 
     def rows(n):
-        """Vertical positions of the drawn units of a layer of n, and whether a gap is shown."""
-        shown = min(n, max_units)
-        return np.linspace(-(shown - 1) / 2, (shown - 1) / 2, shown) * 0.8, n > max_units
+        """Heights of the drawn units of a layer of n, and the height of its gap (or None).
+
+        A layer wider than ``max_units`` shows ``max_units`` circles in two groups, with
+        one empty slot between them for the gap marker.
+        """
+        if n <= max_units:
+            return np.linspace(-(n - 1) / 2, (n - 1) / 2, n) * 0.8, None
+        slots = np.arange(max_units + 1) * 0.8
+        slots -= slots.mean()
+        gap = max_units // 2                                # index of the empty slot
+        return np.delete(slots, gap), float(slots[gap])
 
     columns = [rows(n) for n in sizes]
     for layer in range(len(sizes) - 1):
@@ -1183,22 +1192,21 @@ def draw_network(layer_sizes: Sequence[int], *, batch: str = "B", ax=None, max_u
         for y0 in left:
             for y1 in right:
                 ax.plot([layer, layer + 1], [y0, y1], color="0.75", lw=0.6, zorder=1)
-        middle, raise_ = layer + 0.5, 0.9 * (layer % 2)  # alternate heights: long labels
-        ax.text(middle, 0.4 * (max_units + 1) + raise_,
+        ax.text(layer + 0.5, 0.4 * (max_units + 1) + 0.3,
                 f"$W^{{({layer + 1})}}$: ({sizes[layer]}, {sizes[layer + 1]})\n"
                 f"$b^{{({layer + 1})}}$: ({sizes[layer + 1]},)", ha="center", va="bottom", fontsize=8)
     names = ["inputs $X = A^{(0)}$"] + [f"layer {layer}" for layer in range(1, len(sizes))]
     for layer, ((ys, gap), n) in enumerate(zip(columns, sizes, strict=True)):
         colour = "tab:gray" if layer == 0 else ("tab:orange" if layer == len(sizes) - 1 else "tab:blue")
         ax.scatter(np.full(ys.size, layer), ys, s=260, c=colour, edgecolors="black", zorder=2)
-        if gap:
-            ax.text(layer, 0.0, "\u22ee", ha="center", va="center", fontsize=14, zorder=3,
+        if gap is not None:
+            ax.text(layer, gap, "\u22ee", ha="center", va="center", fontsize=14, zorder=3,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         shape = f"({batch}, {n})"
         label = "$X$" if layer == 0 else f"$A^{{({layer})}}$"
         ax.text(layer, -0.4 * (max_units + 1), f"{names[layer]}\n{label}: {shape}", ha="center",
                 va="top", fontsize=8)
-    ax.set(xlim=(-0.6, len(sizes) - 0.4), ylim=(-0.4 * (max_units + 1) - 1.0, 0.4 * (max_units + 1) + 2.0))
+    ax.set(xlim=(-0.6, len(sizes) - 0.4), ylim=(-0.4 * (max_units + 1) - 1.0, 0.4 * (max_units + 1) + 1.4))
     ax.axis("off")
     return ax
 

@@ -530,6 +530,7 @@ def draw_flip_and_slide(
     samples: int = 2001,
     axes: Sequence[Axes] | None = None,
     legend: bool = True,
+    variable: str = "s",
 ) -> float:
     """Draw the convolution integral ``c(x) = integral f(s) g(x - s) ds`` at one shift.
 
@@ -557,6 +558,10 @@ def draw_flip_and_slide(
         redraws the same pair). Default: a new figure with two rows.
     legend : bool, default True
         Label the curves (turn off in small multiples).
+    variable : str, default "s"
+        The name of the integration variable in the labels (chapter 1 writes
+        ``u``): the legend reads ``f(u)``, ``g(x - u)`` and the axis ``u and x``.
+        A plain name, used inside TeX math.
 
     Returns
     -------
@@ -566,11 +571,12 @@ def draw_flip_and_slide(
     Raises
     ------
     TypeError
-        If ``f`` or ``g`` is not callable, a number has the wrong type, or
-        ``axes`` is not a pair of Axes.
+        If ``f`` or ``g`` is not callable, a number has the wrong type,
+        ``axes`` is not a pair of Axes, or ``variable`` is not a str.
     ValueError
         If ``span`` is empty, ``shift`` lies outside it, ``samples < 3``,
-        or ``f``/``g`` return values of the wrong shape or not finite.
+        ``f``/``g`` return values of the wrong shape or not finite, or
+        ``variable`` is not one or more letters.
 
     Notes
     -----
@@ -597,6 +603,10 @@ def draw_flip_and_slide(
     samples = _check_int("samples", samples, minimum=3)
     if not isinstance(legend, (bool, np.bool_)):
         raise TypeError(f"legend must be a bool, got {type(legend).__name__}")
+    if not isinstance(variable, str):
+        raise TypeError(f"variable must be a str, got {type(variable).__name__}")
+    if not (variable.isascii() and variable.isalpha()):
+        raise ValueError(f"variable must be one or more letters, got {variable!r}")
     if axes is None:
         fig = plt.figure(figsize=(7.0, 4.6))
         axes = fig.subplots(2, 1, sharex=True)
@@ -616,10 +626,11 @@ def draw_flip_and_slide(
 
     for ax in (ax_top, ax_bottom):
         ax.clear()
-    ax_top.plot(s, f_values, color="0.2", lw=2, label="$f(s)$")
-    ax_top.plot(s, flipped, color="tab:blue", lw=2, label="$g(x - s)$")
+    v = variable
+    ax_top.plot(s, f_values, color="0.2", lw=2, label=f"$f({v})$")
+    ax_top.plot(s, flipped, color="tab:blue", lw=2, label=f"$g(x - {v})$")
     ax_top.fill_between(s, product, color="tab:orange", alpha=0.5,
-                        label="$f(s)\\,g(x - s)$, area $= c(x)$")
+                        label=f"$f({v})\\,g(x - {v})$, area $= c(x)$")
     ax_top.axvline(shift, color="tab:blue", lw=0.8, ls=":")
     top = max(1.05 * max(f_values.max(), flipped.max(), curve.max()), 1e-12)
     bottom = min(1.05 * min(f_values.min(), flipped.min(), 0.0), 0.0)
@@ -629,7 +640,7 @@ def draw_flip_and_slide(
     ax_bottom.plot(np.append(shifts[traced], shift), np.append(curve[traced], area),
                    color="tab:orange", lw=2, label="$c(x) = (f * g)(x)$")
     ax_bottom.plot([shift], [area], "o", color="tab:orange", mec="black")
-    ax_bottom.set(xlim=(low, high), ylim=(min(curve.min(), 0.0) * 1.05, top), xlabel="$s$ and $x$",
+    ax_bottom.set(xlim=(low, high), ylim=(min(curve.min(), 0.0) * 1.05, top), xlabel=f"${v}$ and $x$",
                   title=f"integrate: $c({shift:.2f}) = {area:.3f}$")
     if legend:
         ax_top.legend(loc="upper left", fontsize=8)

@@ -452,6 +452,22 @@ def test_draw_network_draws_the_units_and_names_every_shape():
     plt.close("all")
 
 
+def test_draw_network_leaves_the_gap_free_and_aligns_the_weight_shapes():
+    for max_units in (3, 5, 6):
+        ax = nn.draw_network([3136, 1000, 10, 2], max_units=max_units)
+        gaps = [t.get_position() for t in ax.texts if t.get_text() == "\u22ee"]
+        points = np.concatenate([np.asarray(c.get_offsets()) for c in ax.collections])
+        assert len(gaps) == 3, "three capped layers, three gaps"
+        for x, y in gaps:
+            beside = np.abs(points[:, 0] - x) < 1e-9
+            assert beside.sum() == max_units, "a capped column shows max_units circles"
+            assert np.abs(points[beside, 1] - y).min() >= 0.8 - 1e-9, "a gap marker sits on a circle"
+            assert points[beside, 1].min() < y < points[beside, 1].max(), "the gap is between the groups"
+        weight_heights = {round(t.get_position()[1], 9) for t in ax.texts if "W^" in t.get_text()}
+        assert len(weight_heights) == 1, f"weight shapes at several heights: {weight_heights}"
+        plt.close("all")
+
+
 def test_draw_network_rejects_bad_arguments():
     with pytest.raises(ValueError, match="at least one layer"):
         nn.draw_network([3])

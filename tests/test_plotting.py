@@ -332,6 +332,19 @@ def test_flip_and_slide_traces_the_curve_up_to_the_shift():
     assert len(axes[1].lines) == 3 and axes[0].get_legend() is not None
 
 
+def test_flip_and_slide_names_the_integration_variable():
+    fig, axes = plt.subplots(2, 1)
+    plotting.draw_flip_and_slide(unit_box, unit_box, 0.0, axes=axes)
+    labels = [line.get_label() for line in axes[0].lines[:2]]
+    assert labels == ["$f(s)$", "$g(x - s)$"] and axes[1].get_xlabel() == "$s$ and $x$"
+    area = plotting.draw_flip_and_slide(unit_box, unit_box, 0.0, axes=axes, variable="u")
+    labels = [line.get_label() for line in axes[0].lines[:2]]
+    assert labels == ["$f(u)$", "$g(x - u)$"] and axes[1].get_xlabel() == "$u$ and $x$"
+    assert "g(x - u)" in axes[0].collections[0].get_label()
+    assert area == pytest.approx(1.0, abs=5e-3), "the name changes no number"
+    plt.close(fig)
+
+
 @pytest.mark.parametrize(
     "args, kwargs, error, match",
     [
@@ -343,6 +356,8 @@ def test_flip_and_slide_traces_the_curve_up_to_the_shift():
         ((unit_box, unit_box, 0.0), {"samples": 2}, ValueError, "samples"),
         ((unit_box, unit_box, 0.0), {"axes": "ab"}, TypeError, "axes"),
         ((unit_box, unit_box, 0.0), {"legend": 1}, TypeError, "legend"),
+        ((unit_box, unit_box, 0.0), {"variable": 1}, TypeError, "variable must be a str"),
+        ((unit_box, unit_box, 0.0), {"variable": "u$"}, ValueError, "letters"),
         ((lambda s: s[:-1], unit_box, 0.0), {}, ValueError, "same shape"),
         ((unit_box, lambda t: t / 0.0, 0.0), {}, ValueError, "NaN or infinite"),
     ],

@@ -137,7 +137,7 @@ def test_chapter_student_edition_has_no_solution(path):
     outside = [_source(c) for c in instructor["cells"]
                if c["cell_type"] == "code" and _source(c) not in solution_code]
     assert [_source(c) for c in student["cells"]
-            if c["cell_type"] == "code" and _source(c) != se.YOUR_CODE] == outside
+            if c["cell_type"] == "code" and _source(c) != se.YOUR_CODE and not se.is_check_cell(c)] == outside
     assert _answer_cells(student), f"{path.name}: no '# Your code here' cell"
     for heading in ("## Overview", "## Summary", "## Exercises"):
         assert any(heading in _source(c) for c in student["cells"]), f"{path.name}: {heading} lost"
@@ -146,3 +146,52 @@ def test_chapter_student_edition_has_no_solution(path):
 def test_archive_path_is_exposed():
     assert se.ARCHIVE == ROOT / "_build" / "student" / se.ARCHIVE_NAME
     assert se.ARCHIVE_URL_PATH.endswith(se.ARCHIVE_NAME)
+
+
+# ------------------------------------------------------------------------- self-checks
+
+
+def _code_exercise_labels(notebook: dict) -> list[str]:
+    return [label for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+            for label, kind in se.exercises_in(_source(cell)) if kind == "code"]
+
+
+def test_the_staged_student_book_ends_every_code_exercise_with_its_check(tmp_path):
+    """What ``make student`` stages: after each code exercise, the answer cell, a sentence
+    saying what to store, and the cell running ``check_exercise`` with the exercise's label."""
+    from helpers import exercises
+
+    written = se.stage(CHAPTERS, tmp_path / "book")
+    assert len(written) == len(CHAPTERS)
+    checked = 0
+    for path in written:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        labels = _code_exercise_labels({"cells": cells})
+        calls = [se._CHECK_CALL.search(_source(c)).group("label") for c in cells if se.is_check_cell(c)]
+        assert calls == [label for label in labels if label in exercises.CHECKS], path.name
+        for label in calls:
+            at = next(i for i, c in enumerate(cells)
+                      if c["cell_type"] == "markdown" and f":label: {label}" in _source(c))
+            answer, note, check = cells[at + 1:at + 4]
+            assert _source(answer) == se.YOUR_CODE, f"{label}: no answer cell before the check"
+            assert note["cell_type"] == "markdown" and "**Check your answer.**" in _source(note)
+            for name in exercises.CHECKS[label].names:
+                assert f"`{name}`" in _source(note), f"{label}: the instruction does not name {name}"
+            assert _source(check) == se.CHECK_CODE.format(label=label)
+            assert check["id"] and note["id"], "nbformat 4.5 cells need ids"
+        checked += len(calls)
+    assert checked >= 10, f"only {checked} check cells in the student edition"
+
+
+def test_a_check_cell_runs_before_the_reader_answers(capsys):
+    """In a fresh notebook the check cell only says what to store (the notebook runs on)."""
+    namespace: dict = {}
+    exec(se.CHECK_CODE.format(label="ch2-laplacian"), namespace)
+    out = capsys.readouterr().out
+    assert "No answer yet" in out and "`laplacian_step`" in out
+
+
+def test_the_instructors_chapters_have_no_check_cells():
+    for path in CHAPTERS:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        assert not any(se.is_check_cell(c) for c in notebook["cells"]), path.name

@@ -7,7 +7,9 @@
    to ``:::{solution-end}``), ``:::{solution} LABEL`` blocks, and the
    older layout (folded ``Solution`` admonitions and ``hide-cell`` code in
    the Exercises section); where a solution had code, or the exercise is
-   marked ``code``, a code cell ``# Your code here`` takes its place;
+   marked ``code``, a code cell ``# Your code here`` takes its place,
+   followed, for a code exercise with a self-check (:mod:`helpers.exercises`),
+   by a sentence saying what to store and a cell running the check;
 2. stages a book of these notebooks in ``_build/student/book/`` and builds
    it with the book's own settings (``-W -n``, every notebook executed on a
    fresh kernel, a failing cell fails the build): the student website,
@@ -46,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from book_ext import reader_notebooks  # noqa: E402
 from book_ext.reader_notebooks import _DIRECTIVE_INFO, _FENCE_OPEN, gate  # noqa: E402
+from helpers import exercises  # noqa: E402
 
 OUT = ROOT / "_build" / "student"
 BOOK = OUT / "book"
@@ -58,6 +61,9 @@ ARCHIVE = OUT / ARCHIVE_NAME
 ARCHIVE_URL_PATH = f"student/{ARCHIVE_NAME}"
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 YOUR_CODE = "# Your code here\n"
+#: The self-check cell after each code exercise that has a check (helpers/exercises.py).
+CHECK_CODE = 'from helpers.exercises import check_exercise\n\ncheck_exercise("{label}")\n'
+_CHECK_CALL = re.compile(r'^check_exercise\("(?P<label>ch\d+-[\w-]+)"\)$', re.M)
 
 _KIND = re.compile(r"^\*(Core|Optional)\s*·\s*\d+\s*min(?:\s*·\s*(?P<kind>[\w ]+?))?\*\s*$", re.M)
 
@@ -161,6 +167,25 @@ def _is_answer_cell(cell: dict | None) -> bool:
     return bool(cell) and cell["cell_type"] == "code" and _source(cell) == YOUR_CODE
 
 
+def check_cells(label: str) -> list[dict]:
+    """The self-check after a code exercise's answer cell: an instruction, then the check.
+
+    The instruction says what to store and in which variables; the check cell calls
+    :func:`helpers.exercises.check_exercise`, which reads them from the notebook
+    (before they exist it only says what to store, so the notebook still runs).
+    """
+    note = {"cell_type": "markdown", "metadata": {}, "source": []}
+    _set_source(note, exercises.instruction(label) + "\n")
+    code = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": []}
+    _set_source(code, CHECK_CODE.format(label=label))
+    return [note, code]
+
+
+def is_check_cell(cell: dict) -> bool:
+    """Whether a cell is a self-check cell written by :func:`check_cells`."""
+    return cell["cell_type"] == "code" and bool(_CHECK_CALL.search(_source(cell)))
+
+
 def strip_solutions(notebook: dict) -> tuple[dict, list[dict]]:
     """The student edition of a chapter, and the solution content it dropped.
 
@@ -215,11 +240,19 @@ def strip_solutions(notebook: dict) -> tuple[dict, list[dict]]:
     if gate_label is not None:
         raise StudentEditionError(f"solution {gate_label!r} is never closed (no solution-end)")
     out: list[dict] = []
+    pending_checks: list[str] = []
     for j, cell in enumerate(kept):
         out.append(cell)
         labels = {label for label, _ in exercises_in(_source(cell))} if cell["cell_type"] == "markdown" else set()
         if labels & code_exercises and not _is_answer_cell(kept[j + 1] if j + 1 < len(kept) else None):
             out.append(_your_code_cell())
+        pending_checks += sorted(label for label in labels & code_exercises if label in exercises.CHECKS)
+        if pending_checks and _is_answer_cell(out[-1]):
+            for label in pending_checks:
+                out.extend(check_cells(label))
+            pending_checks = []
+    for label in pending_checks:  # an answer cell that never came: the checks close the chapter
+        out.extend(check_cells(label))
     if student.get("nbformat_minor", 0) >= 5:  # cell ids are required from nbformat 4.5
         out = reader_notebooks.with_cell_ids(out, "answer")
     student["cells"] = out

@@ -1,0 +1,819 @@
+"""Self-checks for the code exercises: ``check_exercise("ch2-laplacian")``.
+
+The student edition (``make student``) ends every code exercise with a cell
+that calls :func:`check_exercise`. The check computes the expected answer
+itself, from the exercise's own data and with library code (NumPy, SciPy,
+Keras and the validated ``helpers``), compares it with the reader's answer,
+and prints a verdict: right, or wrong and, where it can tell, why (the wrong
+shape, a flipped kernel, a missing factor...). It never prints the expected
+value.
+
+Each exercise's answer is one or more variables the exercise names, listed in
+:data:`CHECKS` (``Check.names``). Called with the label alone, the check reads
+those variables from the notebook (the caller's global namespace); before they
+exist it says what to store and returns ``False``, so a notebook with the
+check cells still runs top to bottom. The answer can also be passed
+explicitly: one value, or a tuple in the order of ``Check.names``.
+
+Taught in: every chapter's exercises (student edition).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CHECKS", "Check", "check_exercise", "evaluate", "instruction", "labels"]
+
+_MISSING = object()
+
+
+class Wrong(Exception):
+    """Raised by a check function: the answer is wrong, and the message says why."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One exercise's self-check.
+
+    Attributes
+    ----------
+    label : str
+        The exercise's label (``chN-short-words``).
+    names : tuple of str
+        The variables the answer is read from, in order.
+    what : str
+        What the answer is, in a few words (shown in the student edition).
+    function : callable
+        Takes the answer (one value, or a tuple for several names) and
+        raises :class:`Wrong` with a reason when it is wrong; returns a
+        short remark (or ``None``) when it is right.
+    """
+
+    label: str
+    names: tuple[str, ...]
+    what: str
+    function: Callable[[Any], str | None]
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def _register(label: str, names: str | tuple[str, ...], what: str):
+    names = (names,) if isinstance(names, str) else tuple(names)
+
+    def decorate(function):
+        if label in CHECKS:
+            raise ValueError(f"two checks for the exercise {label!r}")
+        CHECKS[label] = Check(label, names, what, function)
+        return function
+
+    return decorate
+
+
+def labels() -> list[str]:
+    """The labels of every exercise that has a self-check, sorted."""
+    return sorted(CHECKS)
+
+
+def _get(label: str) -> Check:
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str such as 'ch2-laplacian', got {type(label).__name__}")
+    try:
+        return CHECKS[label]
+    except KeyError:
+        raise ValueError(f"no self-check for the exercise {label!r}; the exercises with a check are: "
+                         + ", ".join(labels())) from None
+
+
+def instruction(label: str) -> str:
+    """The sentence the student edition puts before an exercise's check cell (Markdown)."""
+    check = _get(label)
+    names = " and ".join(f"`{name}`" for name in check.names)
+    return (f"**Check your answer.** Store {check.what} in {names}, then run the cell below. "
+            "It compares your answer with one it computes itself and says whether yours is "
+            "right and, when it can tell, what is wrong; it does not show the expected answer.")
+
+
+def evaluate(label: str, answer: Any) -> tuple[bool, str]:
+    """``(right, message)`` for an answer, without printing. ``label`` must be registered."""
+    check = _get(label)
+    try:
+        remark = check.function(answer)
+    except Wrong as reason:
+        return False, f"Not yet: {reason}"
+    return True, "Right." + (f" {remark}" if remark else "")
+
+
+def check_exercise(label: str, answer: Any = _MISSING) -> bool:
+    """Check an answer to a code exercise; print the verdict and return whether it is right.
+
+    Parameters
+    ----------
+    label : str
+        The exercise's label, e.g. ``"ch2-laplacian"``.
+    answer : optional
+        The answer: one value, or a tuple in the order of the check's
+        ``names``. Omitted, it is read from the variables of the calling
+        notebook that the exercise names (:data:`CHECKS`).
+
+    Returns
+    -------
+    bool
+        ``True`` when the answer is right; ``False`` when it is wrong or the
+        variables do not exist yet (the printed message says which).
+
+    Raises
+    ------
+    ValueError
+        For a label that has no check (the message lists those that do).
+    TypeError
+        If ``label`` is not a string.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_exercise("ch2-laplacian", np.zeros(16))
+    Not yet: ...
+    False
+    """
+    check = _get(label)
+    if answer is _MISSING:
+        frame = inspect.currentframe()
+        namespace = frame.f_back.f_globals if frame is not None and frame.f_back is not None else {}
+        missing = [name for name in check.names if name not in namespace]
+        if missing:
+            print(f"No answer yet: store {check.what} in "
+                  + " and ".join(f"`{name}`" for name in missing) + ", then run this cell again.")
+            return False
+        values = tuple(namespace[name] for name in check.names)
+        answer = values[0] if len(values) == 1 else values
+    right, message = evaluate(label, answer)
+    print(message)
+    return right
+
+
+# ------------------------------------------------------------------------------ tools
+
+
+def _array(value, name: str, ndim: int | None = None) -> np.ndarray:
+    if callable(value) and not isinstance(value, np.ndarray):
+        raise Wrong(f"`{name}` is a function; store its result, an array.")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Wrong(f"`{name}` should be an array of numbers, not {type(value).__name__}.") from None
+    if ndim is not None and array.ndim != ndim:
+        raise Wrong(f"`{name}` should be a {ndim}-D array; yours has {array.ndim} dimension(s), "
+                    f"shape {array.shape}.")
+    return array
+
+
+def _shape(array: np.ndarray, expected: tuple[int, ...], name: str, hint: str = "") -> None:
+    if array.shape != tuple(expected):
+        raise Wrong(f"`{name}` has shape {array.shape}, expected {tuple(expected)}." + (f" {hint}" if hint else ""))
+
+
+def _close(a, b, rtol: float = 1e-7, atol: float = 1e-9) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _scale_of(answer: np.ndarray, expected: np.ndarray) -> float | None:
+    """The factor c with answer = c * expected, if there is one (not 1)."""
+    if answer.shape != expected.shape or not np.any(expected):
+        return None
+    c = float(np.vdot(answer, expected) / np.vdot(expected, expected))
+    if abs(c - 1) > 1e-6 and _close(answer, c * expected, rtol=1e-6, atol=1e-9 * max(1.0, abs(c))):
+        return c
+    return None
+
+
+def _number(value, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise Wrong(f"`{name}` should be a number, not {value!r}.")
+    try:
+        number = float(np.asarray(value).item())
+    except (TypeError, ValueError):
+        raise Wrong(f"`{name}` should be a single number, not {type(value).__name__}.") from None
+    if not np.isfinite(number):
+        raise Wrong(f"`{name}` is {number}, not a finite number.")
+    return number
+
+
+def _mapping(value, name: str, keys) -> dict:
+    if not isinstance(value, dict):
+        raise Wrong(f"`{name}` should be a dict, not {type(value).__name__}.")
+    missing = [k for k in keys if k not in value]
+    extra = [k for k in value if k not in keys]
+    if missing or extra:
+        raise Wrong(f"`{name}` should have exactly the keys {list(keys)}"
+                    + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else "") + ".")
+    return value
+
+
+def _unpack(answer, names: tuple[str, ...]) -> tuple:
+    if not isinstance(answer, (tuple, list)) or len(answer) != len(names):
+        raise Wrong("the answer should be the tuple (" + ", ".join(names) + ").")
+    return tuple(answer)
+
+
+# ------------------------------------------------------------------------ chapter 1
+
+
+@_register("ch1-correlation-from-convolution", "my_correlate2d",
+           "your function `my_correlate2d(image, kernel)` (the function itself, not a result)")
+def _ch1_correlation(answer):
+    from scipy import signal
+
+    if not callable(answer):
+        raise Wrong(f"`my_correlate2d` should be a function of (image, kernel), not {type(answer).__name__}.")
+    rng = np.random.default_rng(2024)
+    for shape, kshape in [((6, 8), (3, 4)), ((5, 5), (2, 3))]:
+        image, kernel = rng.random(shape), rng.random(kshape)
+        expected = signal.correlate2d(image, kernel)          # mode "full"
+        try:
+            result = _array(answer(image.copy(), kernel.copy()), "my_correlate2d(image, kernel)")
+        except Wrong:
+            raise
+        except Exception as error:  # the reader's code failed: say how
+            raise Wrong(f"my_correlate2d raised {type(error).__name__}: {error}") from None
+        if result.shape != expected.shape:
+            for mode in ("same", "valid"):
+                if result.shape == signal.correlate2d(image, kernel, mode=mode).shape:
+                    raise Wrong(f"on a {shape} image and a {kshape} kernel your output has shape "
+                                f"{result.shape}, the size of mode '{mode}': the exercise asks for "
+                                "the full correlation, as convolve_shift_add's full convolution.")
+            _shape(result, expected.shape, "my_correlate2d(image, kernel)")
+        if _close(result, expected):
+            continue
+        if _close(result, signal.convolve2d(image, kernel)):
+            raise Wrong("your function computes the convolution, not the correlation: "
+                        "the kernel must be turned around first.")
+        for flip, what in [((slice(None, None, -1), slice(None)), "rows only"),
+                           ((slice(None), slice(None, None, -1)), "columns only")]:
+            if _close(result, signal.correlate2d(image, kernel[::-1, ::-1][flip])):
+                raise Wrong(f"your kernel is flipped along one axis ({what}): flip it along both.")
+        raise Wrong(f"on a random {shape} image and {kshape} kernel your result differs from "
+                    f"the full correlation by up to {np.abs(result - expected).max():.3g}.")
+    return "Your function agrees with scipy.signal.correlate2d on random images and kernels."
+
+
+_CH1_MAPS = ("square", "vignette", "transpose", "box")
+
+
+@_register("ch1-which-maps", "is_convolution",
+           'your dict `is_convolution` (keys "square", "vignette", "transpose", "box"; values True or False)')
+def _ch1_which_maps(answer):
+    from scipy import signal
+
+    answer = _mapping(answer, "is_convolution", _CH1_MAPS)
+    for key, value in answer.items():
+        if not isinstance(value, (bool, np.bool_)):
+            raise Wrong(f'is_convolution["{key}"] should be True or False, not {value!r}.')
+    vignette = 0.5 + 0.5 * np.outer(np.hanning(16), np.hanning(16))
+    box = np.full((3, 3), 1 / 9)
+    maps = {"square": np.square, "vignette": lambda x: vignette * x, "transpose": np.transpose,
+            "box": lambda x: signal.convolve2d(x, box, mode="same", boundary="wrap")}
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=(2, 16, 16))
+    wrong = []
+    for name, T in maps.items():
+        linear = np.allclose(T(2 * a - 3 * b), 2 * T(a) - 3 * T(b))
+        equivariant = all(np.allclose(T(np.roll(a, s, axis=(0, 1))), np.roll(T(a), s, axis=(0, 1)))
+                          for s in [(3, 1), (1, 5), (0, 2)])
+        if bool(answer[name]) != (linear and equivariant):
+            wrong.append(name)
+    if wrong:
+        raise Wrong(f"{len(wrong)} of the 4 answers are wrong. A map is a convolution only if it is "
+                    "both linear and shift-equivariant: test each property on random images, with "
+                    "shifts along both axes by different amounts.")
+
+
+# ------------------------------------------------------------------------ chapter 2
+
+
+def _ch2_image():
+    from helpers import images
+
+    return images.sample_image(256)
+
+
+@_register("ch2-prewitt", "prewitt_magnitude",
+           "the Prewitt gradient magnitude of the chapter's photo `image` (an array of its shape)")
+def _ch2_prewitt(answer):
+    from scipy import signal
+
+    answer = _array(answer, "prewitt_magnitude")
+    image = _ch2_image()
+    px = np.outer([1.0, 1.0, 1.0], [-1.0, 0.0, 1.0])
+
+    def magnitude(kernel, boundary="symm", mode="same"):
+        gx = signal.correlate2d(image, kernel, mode=mode, boundary=boundary)
+        gy = signal.correlate2d(image, kernel.T, mode=mode, boundary=boundary)
+        return gx, gy
+
+    gx, gy = magnitude(px)
+    expected = np.hypot(gx, gy)
+    if answer.shape != expected.shape:
+        hint = ("that is the size of a 'valid' correlation: use mode='same' as the chapter does for Sobel."
+                if answer.shape == (254, 254) else "compute it on the chapter's photo `image`.")
+        _shape(answer, expected.shape, "prewitt_magnitude", hint)
+    if _close(answer, expected):
+        return "It matches the two correlations with P_x and its transpose, mirrored at the borders."
+    if _close(answer, expected**2):
+        raise Wrong("your values are the squared magnitude: take the square root (np.hypot does both).")
+    if _close(np.abs(answer), np.abs(gx)) or _close(np.abs(answer), np.abs(gy)):
+        raise Wrong("your magnitude uses one direction only: combine the horizontal and vertical responses.")
+    c = _scale_of(answer, expected)
+    if c is not None:
+        raise Wrong(f"your magnitude is {c:.4g} times the expected one: use P_x as given, "
+                    "with weights -1, 0, 1 and no normalisation.")
+    sobel = np.outer([1.0, 2.0, 1.0], [-1.0, 0.0, 1.0])
+    if _close(answer, np.hypot(*magnitude(sobel))):
+        raise Wrong("that is Sobel's magnitude: Prewitt has the weight 1 where Sobel has 2.")
+    inner = (slice(1, -1), slice(1, -1))
+    if _close(answer[inner], expected[inner]):
+        raise Wrong("the inside is right but the border pixels are not: pad the way the chapter "
+                    "does for Sobel (boundary='symm', a mirror).")
+    raise Wrong(f"your magnitude differs from the expected one by up to {np.abs(answer - expected).max():.3g}.")
+
+
+@_register("ch2-laplacian", "laplacian_step",
+           "the middle row (row 8) of the Laplacian of `step_edge()`, a 1-D array of 16 values")
+def _ch2_laplacian(answer):
+    from scipy import signal
+
+    from helpers import images
+
+    answer = _array(answer, "laplacian_step")
+    edge = images.step_edge()
+    laplacian = np.array([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]])
+    full = signal.correlate2d(edge, laplacian, mode="same", boundary="symm")
+    expected = full[8]
+    if answer.ndim == 2:
+        raise Wrong(f"`laplacian_step` is a 2-D array of shape {answer.shape}: store only the middle row.")
+    if answer.shape != expected.shape:
+        hint = ("14 values is the size of a 'valid' filtering: keep the image's size "
+                "(filters.apply_kernel does)." if answer.shape == (14,) else "")
+        _shape(answer, expected.shape, "laplacian_step", hint)
+    if _close(answer, expected):
+        return "Now find the edge in it: where does the response change sign?"
+    if _close(answer, -expected):
+        raise Wrong("your response has the opposite sign: the centre weight of L is -4, its four neighbours +1.")
+    if _close(answer[1:-1], expected[1:-1]):
+        raise Wrong("the inside is right but the ends are not: mirror the image at its borders "
+                    "(boundary='symm', the default of filters.apply_kernel).")
+    sobel = signal.correlate2d(edge, np.outer([1.0, 2, 1], [-1.0, 0, 1]), mode="same", boundary="symm")[8]
+    if _close(answer, sobel):
+        raise Wrong("that is the Sobel response: apply the Laplacian kernel L.")
+    raise Wrong(f"your row differs from the Laplacian of the step by up to {np.abs(answer - expected).max():.3g}.")
+
+
+@_register("ch2-unsharp", "single_kernel", "the single 9x9 kernel of unsharp masking")
+def _ch2_unsharp(answer):
+    from scipy import signal
+
+    from helpers import kernels
+
+    answer = _array(answer, "single_kernel")
+    _shape(answer, (9, 9), "single_kernel", "Use the 9x9 Gaussian of width 1.5.")
+    amount, gaussian = 1.5, kernels.gaussian(9, sigma=1.5)
+    image = _ch2_image()[96:160, 96:160]
+    blurred = signal.correlate2d(image, gaussian, mode="same", boundary="symm")
+    unsharp = image + amount * (image - blurred)
+    once = signal.correlate2d(image, answer, mode="same", boundary="symm")
+    if _close(once, unsharp):
+        return "Filtering once with it gives unsharp masking. What do its weights sum to, and why?"
+    total = float(answer.sum())
+    if abs(total) < 1e-9:
+        raise Wrong("your kernel's weights sum to 0: it gives only the detail f - f*G (times a); "
+                    "the image itself must be added back.")
+    identity = np.zeros((9, 9))
+    identity[4, 4] = 1.0
+    detail = identity - gaussian
+    for a in (1.0, 0.5, 2.0, 2.5):
+        if _close(answer, identity + a * detail):
+            raise Wrong(f"your kernel sharpens by the amount {a}: the exercise asks for a = {amount}.")
+    if _close(answer, identity - amount * detail):
+        raise Wrong("your kernel blurs instead of sharpening: the detail is added, not subtracted.")
+    raise Wrong(f"filtering once with your kernel differs from f + a (f - f*G) by up to "
+                f"{np.abs(once - unsharp).max():.3g} (your weights sum to {total:.4g}).")
+
+
+# ------------------------------------------------------------------------ chapter 3
+
+
+_GATES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0]}
+
+
+@_register("ch3-logic-gates", "epochs_needed",
+           'your dict `epochs_needed` (keys "AND", "OR", "NAND"; values the epochs, or None)')
+def _ch3_logic_gates(answer):
+    from helpers import nn, perceptron
+
+    answer = _mapping(answer, "epochs_needed", tuple(_GATES))
+    x, _ = nn.xor_data()
+    problems = []
+    for gate, labels in _GATES.items():
+        run = perceptron.train_perceptron(x, np.array(labels, dtype=float), epochs=20)
+        expected = len(run["mistakes"]) if run["converged"] else None
+        given = answer[gate]
+        if given is not None and (isinstance(given, (bool, np.bool_)) or not float(given).is_integer()):
+            problems.append(f"{gate}: {given!r} is not a whole number of epochs")
+        elif given == expected:
+            continue
+        elif expected is None:
+            problems.append(f"{gate}: check whether it really converged")
+        elif given is None:
+            problems.append(f"{gate}: it does converge within 20 epochs")
+        elif given == expected - 1:
+            problems.append(f"{gate}: off by one; count the final epoch without a mistake too")
+        elif given == expected + 1:
+            problems.append(f"{gate}: off by one; stop counting at the first epoch without a mistake")
+        else:
+            problems.append(f"{gate}: not the number of epochs the perceptron needs from zero weights")
+    if problems:
+        raise Wrong("; ".join(problems) + ".")
+
+
+def _moons():
+    from helpers import nn
+
+    x, y = nn.make_moons(200, noise=0.2, seed=0)
+    return x, y, ["tanh", "tanh", "sigmoid"], nn.init_params([2, 8, 8, 1], seed=0)
+
+
+@_register("ch3-gradient-bug", "buggy_error",
+           "the relative error between your buggy gradient and `numerical_gradient` (a number)")
+def _ch3_gradient_bug(answer):
+    from helpers import nn
+
+    error = _number(answer, "buggy_error")
+    x, y, acts, params = _moons()
+    y = y.reshape(-1, 1)
+    cache = nn.forward(params, x, acts)
+    As = cache["a"]                                # [x, a1, ..., aL]
+    delta = (As[-1] - y) / y.size
+    buggy = []
+    for layer in range(len(params), 0, -1):       # back-propagation without phi'(Z)
+        buggy.insert(0, (As[layer - 1].T @ delta, delta.sum(axis=0)))
+        if layer > 1:
+            delta = delta @ params[layer - 1][0].T
+    numeric = nn.numerical_gradient(params, x, y, acts, "bce")
+    expected = nn.relative_error(buggy, numeric)
+    correct = nn.relative_error(nn.backward(params, cache, y, "bce"), numeric)
+    if error < 1e3 * correct:
+        raise Wrong(f"an error this small ({error:.1e}) means your gradient is still correct: "
+                    "leave out the slope of the activation when the error moves down a layer.")
+    if abs(error - expected) <= 1e-6 * expected:
+        return "Now compare the layers one at a time: which one is still right?"
+    raise Wrong(f"your relative error ({error:.3g}) is not the one the bug the exercise describes "
+                "gives: forget only phi'(Z) in the step down, on the moons network at `moons_init`.")
+
+
+@_register("ch3-learning-rate", "final_losses_by_lr",
+           "your dict `final_losses_by_lr` (keys 0.03, 0.3, 3 and 30; values the last loss of each run)")
+def _ch3_learning_rate(answer):
+    from helpers import nn
+
+    rates = (0.03, 0.3, 3.0, 30.0)
+    answer = _mapping(answer, "final_losses_by_lr", rates)
+    x, y, acts, params = _moons()
+    problems = []
+    for lr in rates:
+        given = _number(answer[lr], f"final_losses_by_lr[{lr}]")
+        _, history = nn.train(params, x, y, acts, loss="bce", lr=lr, epochs=301)
+        if np.isclose(given, history[299], rtol=1e-6):
+            continue
+        if np.isclose(given, history[0], rtol=1e-9):
+            problems.append(f"lr {lr}: that is the loss before training")
+        elif np.isclose(given, history[300], rtol=1e-6) or np.isclose(given, history[298], rtol=1e-6):
+            problems.append(f"lr {lr}: one epoch off; store the last loss of a 300-epoch run")
+        else:
+            problems.append(f"lr {lr}: not the final loss of 300 epochs from `moons_init`")
+    if problems:
+        raise Wrong("; ".join(problems) + ".")
+    return "What goes wrong with the smallest and the largest rate?"
+
+
+@_register("ch3-float32", "float32_diff",
+           "the largest difference between the float32 Keras and NumPy losses (a number)")
+def _ch3_float32(answer):
+    import keras
+
+    from helpers import nn
+
+    diff = _number(answer, "float32_diff")
+    if diff < 1e-12:
+        raise Wrong(f"a difference of {diff:.1e} is float64 rounding or less: did both runs really "
+                    "use float32 (keras.config.set_floatx, and float32 parameters and data)?")
+    x, y, acts, params = _moons()
+    init32 = [(W.astype(np.float32), b.astype(np.float32)) for W, b in params]
+    x32, y32 = x.astype(np.float32), y.astype(np.float32)
+    previous = keras.config.floatx()
+    keras.config.set_floatx("float32")
+    try:
+        model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(8, activation="tanh"),
+                                  keras.layers.Dense(8, activation="tanh"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.set_weights([w for layer in init32 for w in layer])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.3), loss="binary_crossentropy")
+        losses = np.array([float(model.train_on_batch(x32, y32)) for _ in range(200)])
+    finally:
+        keras.config.set_floatx(previous)
+    _, history = nn.train(init32, x32, y32, acts, loss="bce", lr=0.3, epochs=200)
+    expected = float(np.abs(losses - history).max())
+    if not 0.1 * expected <= diff <= 10 * expected:
+        raise Wrong(f"your difference ({diff:.1e}) is not of the order of this check's own float32 run "
+                    "of the same comparison: compare 200 train_on_batch losses with `train` on the "
+                    "float32 copy of `moons_init` at learning rate 0.3.")
+    return "Compare it with float32's machine epsilon."
+
+
+# ------------------------------------------------------------------------ chapter 4
+
+
+@_register("ch4-strided-channels-gradient", ("x_in", "K_strided", "strided_kernel_grad", "strided_input_grad"),
+           "your input (shape (1, 9, 11, 3)), the layer's kernel (shape (3, 3, 3, 2)) and the two "
+           "gradients you computed")
+def _ch4_strided(answer):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    x, kernel, grad_k, grad_x = _unpack(answer, ("x_in", "K_strided", "strided_kernel_grad",
+                                                 "strided_input_grad"))
+    x = _array(x, "x_in")
+    if x.ndim == 4 and x.shape[0] == 1:
+        x = x[0]
+    _shape(x, (9, 11, 3), "x_in", "One 9x11 input with 3 channels, (1, 9, 11, 3) with the batch axis.")
+    kernel = _array(kernel, "K_strided")
+    _shape(kernel, (3, 3, 3, 2), "K_strided", "Keras stores (rows, cols, in channels, out channels).")
+    grad_k = _array(grad_k, "strided_kernel_grad")
+    _shape(grad_k, (3, 3, 3, 2), "strided_kernel_grad")
+    grad_x = _array(grad_x, "strided_input_grad")
+    if grad_x.ndim == 4 and grad_x.shape[0] == 1:
+        grad_x = grad_x[0]
+    _shape(grad_x, (9, 11, 3), "strided_input_grad")
+
+    def gradients(stride):
+        windows = sliding_window_view(x, (3, 3), axis=(0, 1))[::stride, ::stride]  # (i, j, c, m, n)
+        y = np.einsum("ijcmn,mnco->ijo", windows, kernel)                        # delta = y
+        dk = np.einsum("ijcmn,ijo->mnco", windows, y)
+        dx = np.zeros_like(x)
+        rows, cols = y.shape[:2]
+        for m in range(3):
+            for n in range(3):
+                dx[m:m + stride * rows:stride, n:n + stride * cols:stride] += np.einsum(
+                    "co,ijo->ijc", kernel[m, n], y)
+        return dk, dx
+
+    dk, dx = gradients(2)
+    problems = []
+    if not _close(grad_k, dk, rtol=1e-6, atol=1e-9):
+        if _close(grad_k, dk[::-1, ::-1], rtol=1e-6, atol=1e-9):
+            problems.append("your kernel gradient is turned by 180 degrees (a convolution where a "
+                            "correlation belongs, or the other way round)")
+        elif _close(grad_k, gradients(1)[0], rtol=1e-6, atol=1e-9):
+            problems.append("your kernel gradient is the stride-1 layer's: keep only every second "
+                            "output in delta, zeros elsewhere")
+        else:
+            problems.append("your kernel gradient is wrong")
+    if not _close(grad_x, dx, rtol=1e-6, atol=1e-9):
+        if _close(grad_x, gradients(1)[1], rtol=1e-6, atol=1e-9):
+            problems.append("your input gradient is the stride-1 layer's: keep only every second "
+                            "output in delta, zeros elsewhere")
+        else:
+            problems.append("your input gradient is wrong (each input channel sums over both "
+                            "output channels)")
+    if problems:
+        raise Wrong("; ".join(problems) + ".")
+    return "Both gradients agree with the strided layer's."
+
+
+# ------------------------------------------------------------------------ chapter 5
+
+
+def _ch5_problem():
+    from scipy import signal
+
+    from helpers import images, kernels
+
+    photo = images.sample_image(128)
+    return photo, signal.correlate2d(photo, kernels.sobel("x"), mode="valid")
+
+
+def _least_squares(photo, target, size):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    patches = sliding_window_view(photo, (size, size)).reshape(-1, size * size)
+    return np.linalg.lstsq(patches, target.ravel(), rcond=None)[0].reshape(size, size), patches
+
+
+@_register("ch5-too-many-weights", "kernel_5x5", "the least-squares 5x5 kernel")
+def _ch5_too_many(answer):
+    answer = _array(answer, "kernel_5x5")
+    _shape(answer, (5, 5), "kernel_5x5")
+    photo, target = _ch5_problem()
+    expected, _ = _least_squares(photo, target[1:-1, 1:-1], 5)
+    tol = dict(rtol=1e-6, atol=1e-6)
+    if _close(answer, expected, **tol):
+        return "Look at the 16 weights of the outer ring."
+    if _close(answer, expected[::-1, ::-1], **tol):
+        raise Wrong("your kernel is turned by 180 degrees: fit a correlation, as Keras computes.")
+    centre = expected[1:4, 1:4]
+    for (r, c) in [(0, 0), (0, 2), (2, 0), (2, 2), (0, 1), (1, 0), (1, 2), (2, 1)]:
+        if _close(answer[r:r + 3, c:c + 3], centre, **tol):
+            raise Wrong("the 3x3 kernel inside yours is off-centre: cut one pixel from each side "
+                        "of the target, so that it lines up with the 5x5 windows.")
+    raise Wrong(f"your kernel differs from the least-squares one by up to {np.abs(answer - expected).max():.3g}.")
+
+
+@_register("ch5-best-momentum", "best_momentum_steps",
+           "the number of steps heavy-ball momentum with the best settings needs (an int)")
+def _ch5_best_momentum(answer):
+    import keras
+
+    from helpers import conv_layer
+
+    if answer is None:
+        raise Wrong("`best_momentum_steps` is None: with the best settings the error does fall "
+                    "below 0.01 within 2000 steps.")
+    steps = _number(answer, "best_momentum_steps")
+    if not steps.is_integer():
+        raise Wrong(f"{steps} is not a whole number of steps.")
+    photo, target = _ch5_problem()
+    exact, patches = _least_squares(photo, target, 3)
+    n = patches.shape[0]
+    hessian = 2 * patches.T @ patches / n
+    linear = 2 * patches.T @ target.ravel() / n
+    eigenvalues = np.linalg.eigvalsh(hessian)
+    keras.utils.set_random_seed(0)     # the chapter's starting kernel: its model, seed 0
+    start = conv_layer.one_filter_cnn(3).layers[0].kernel.numpy()[:, :, 0, 0].ravel()
+
+    def steps_to(lr, beta, count=3000):
+        point, velocity = start.copy(), np.zeros_like(start)
+        for step in range(count + 1):
+            if np.abs(point - exact.ravel()).max() < 0.01:
+                return step
+            velocity = beta * velocity - lr * (hessian @ point - linear)
+            point = point + velocity
+        return None
+
+    root_kappa = np.sqrt(eigenvalues[-1] / eigenvalues[0])
+    best_lr = 4 / (np.sqrt(eigenvalues[-1]) + np.sqrt(eigenvalues[0])) ** 2
+    best_beta = ((root_kappa - 1) / (root_kappa + 1)) ** 2
+    expected = steps_to(best_lr, best_beta)
+    if steps == expected:
+        return "Compare it with momentum 0.9 and with sqrt(kappa)."
+    if steps == steps_to(1 / eigenvalues[-1], 0.9):
+        raise Wrong("that is the count of momentum 0.9 at lr = 1/lambda_max: use the best beta and "
+                    "learning rate of the exercise.")
+    if abs(steps - expected) == 1:
+        raise Wrong("off by one: count steps from the start (step 0) to the first point within 0.01 "
+                    "of the least-squares kernel, as `steps_to` does.")
+    raise Wrong("that is not the number of steps the best heavy-ball settings need from `start`; "
+                "check lambda_max and lambda_min (the Hessian's largest and smallest eigenvalues).")
+
+
+@_register("ch5-magnitude-model", "magnitude_model",
+           "your Keras model `magnitude_model` (the check runs it on an image of its own)")
+def _ch5_magnitude_model(answer):
+    from scipy import signal
+
+    from helpers import kernels
+
+    if not callable(getattr(answer, "predict", None)):
+        raise Wrong(f"`magnitude_model` should be a Keras model, not {type(answer).__name__}.")
+    image = np.random.default_rng(5).random((20, 24))
+    gx = signal.correlate2d(image, kernels.sobel("x"), mode="valid")
+    gy = signal.correlate2d(image, kernels.sobel("y"), mode="valid")
+    expected = np.hypot(gx, gy)
+    try:
+        out = np.asarray(answer.predict(image[None, :, :, None].astype("float32"), verbose=0), dtype=float)
+    except Exception as error:
+        raise Wrong(f"the model failed on a (1, 20, 24, 1) image: {type(error).__name__}: {error}") from None
+    out = out.reshape(out.shape[1:3]) if out.ndim == 4 and out.shape[0] == 1 and out.shape[-1] == 1 else out
+    if out.shape != expected.shape:
+        hint = ("padding 'same' keeps the size: the chapter's magnitude uses 'valid'."
+                if out.shape[:2] == (20, 24) else "the model should end with one channel.")
+        raise Wrong(f"on a 20x24 image your model returns shape {out.shape}, expected {expected.shape}: {hint}")
+    tol = dict(rtol=1e-4, atol=1e-4)
+    if _close(out, expected, **tol):
+        return "It computes the gradient magnitude on an image it has not seen."
+    if _close(out, expected**2, **tol):
+        raise Wrong("your model returns the squared magnitude: end with a square root.")
+    if _close(out, np.abs(gx), **tol) or _close(out, np.abs(gy), **tol):
+        raise Wrong("your model uses one Sobel direction only: the first layer needs G_x and G_y.")
+    c = _scale_of(out, expected)
+    if c is not None:
+        raise Wrong(f"your output is {c:.3g} times the magnitude: the 1x1 convolution's weights should be 1.")
+    raise Wrong(f"on a random image your model differs from the gradient magnitude by up to "
+                f"{np.abs(out - expected).max():.3g}.")
+
+
+# ------------------------------------------------------------------------ chapter 6
+
+
+@_register("ch6-pooling-saves", "no_pooling_weights",
+           "the number of weights (biases included) of the 1,000-unit dense layer without pooling")
+def _ch6_pooling_saves(answer):
+    import keras
+
+    count = _number(answer, "no_pooling_weights")
+
+    def dense_weights(pool: bool, padding: str = "same", bias: bool = True) -> int:
+        layers = [keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(32, 3, padding=padding)]
+        layers += [keras.layers.AveragePooling2D()] if pool else []
+        layers += [keras.layers.Conv2D(64, 3, padding=padding)]
+        layers += [keras.layers.AveragePooling2D()] if pool else []
+        layers += [keras.layers.Flatten(), keras.layers.Dense(1000, use_bias=bias)]
+        return int(keras.Sequential(layers).layers[-1].count_params())
+
+    if count == dense_weights(pool=False):
+        return "How many times the article's dense layer is that?"
+    if count == dense_weights(pool=False, bias=False):
+        raise Wrong("you counted the weights without the 1,000 biases.")
+    if count == dense_weights(pool=True):
+        raise Wrong("that is the article's dense layer, with pooling: remove both pooling layers.")
+    if count in (dense_weights(pool=False, padding="valid"), dense_weights(pool=False, padding="valid", bias=False)):
+        raise Wrong("your convolutions shrink the image ('valid'): the article's use padding 'same'.")
+    raise Wrong("that is not the number of weights of a 1,000-unit dense layer on the output of the "
+                "article's two convolutions without pooling.")
+
+
+# ------------------------------------------------------------------------ chapter 7
+
+
+def _accuracies(values, name: str) -> np.ndarray:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise Wrong(f"`{name}` should be a list of three accuracies, one per seed.")
+    array = _array(values, name, ndim=1)
+    if len(array) != 3:
+        raise Wrong(f"`{name}` holds {len(array)} values: train from three seeds (0, 1 and 2).")
+    if np.any(array > 1) and np.all(array <= 100):
+        raise Wrong(f"`{name}` looks like percentages: store accuracies as fractions "
+                    "(TrainResult.accuracy), between 0 and 1.")
+    if np.any((array < 0) | (array > 1)):
+        raise Wrong(f"`{name}` holds values outside [0, 1]: they should be accuracies.")
+    if np.any(array < 0.5):
+        raise Wrong(f"`{name}` holds accuracies below 50 %: this network reads most digits after "
+                    "three epochs; check that the inputs are the article's digits and labels.")
+    if np.ptp(array) == 0:
+        raise Wrong(f"the three values of `{name}` are identical: give each run its own seed.")
+    return array
+
+
+@_register("ch7-own-comparison", ("without_bn", "with_bn"),
+           "the two lists of three held-out accuracies (fractions, one per seed)")
+def _ch7_own_comparison(answer):
+    without, with_bn = _unpack(answer, ("without_bn", "with_bn"))
+    a, b = _accuracies(without, "without_bn"), _accuracies(with_bn, "with_bn")
+    if np.array_equal(a, b):
+        raise Wrong("both lists are identical: the second recipe needs batchnorm=True.")
+    return ("(This check tests the form of your results, three seeds each, not a retraining.) "
+            "Now decide with `verdict`, and compare with what you expected.")
+
+
+@_register("ch7-augmentation-labels", ("nine_after_10", "nine_after_180", "baseline_model"),
+           "the two shares (fractions between 0 and 1) and the model you asked, `baseline_model`")
+def _ch7_augmentation(answer):
+    from scipy import ndimage
+
+    from helpers import data, models
+
+    after_10, after_180, model = _unpack(answer, ("nine_after_10", "nine_after_180", "baseline_model"))
+    shares = [_number(after_10, "nine_after_10"), _number(after_180, "nine_after_180")]
+    if any(s > 1 for s in shares) and all(0 <= s <= 100 for s in shares):
+        raise Wrong("your shares look like percentages: store fractions between 0 and 1.")
+    if any(not 0 <= s <= 1 for s in shares):
+        raise Wrong("a share must lie between 0 and 1.")
+    if not callable(getattr(model, "predict", None)):
+        raise Wrong("`baseline_model` should be the chapter's Keras model.")
+    _, x_heldout, _, y_heldout = data.article_split(seed=0)
+    sixes = x_heldout[y_heldout == 6].astype("float32")
+    expected = {}
+    for angle in (10, 180):
+        found = []
+        for order in (1, 3):          # linear or SciPy's default cubic interpolation
+            turned = np.stack([ndimage.rotate(image, angle, reshape=False, order=order) for image in sixes])
+            found.append(float(np.mean(models.predict_classes(model, models.as_inputs(turned)) == 9)))
+        expected[angle] = found
+    tolerance = 2.5 / len(sixes) + 0.01
+
+    def near(value, angle):
+        return any(abs(value - e) <= tolerance for e in expected[angle])
+
+    if near(shares[0], 10) and near(shares[1], 180):
+        return f"Both shares match this check's own rotations of the {len(sixes)} held-out sixes."
+    if near(shares[0], 180) and near(shares[1], 10):
+        raise Wrong("your two shares are swapped: `nine_after_10` is for the 10-degree turn.")
+    counts = [s * len(sixes) for s in shares]
+    if any(abs(c - round(c)) > 1e-6 for c in counts):
+        raise Wrong(f"a share should be a count out of the {len(sixes)} held-out sixes: take every "
+                    "held-out 6 and no other digit.")
+    raise Wrong("your shares are not what the model reads on the held-out sixes rotated by 10 and "
+                "180 degrees (scipy.ndimage.rotate with reshape=False).")

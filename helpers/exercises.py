@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CHECKS", "Check", "check_exercise", "evaluate", "instruction", "labels"]
+__all__ = ["CHECKS", "Check", "Wrong", "check_exercise", "evaluate", "instruction", "labels"]
 
 _MISSING = object()
 
@@ -60,6 +60,7 @@ class Check:
     function: Callable[[Any], str | None]
 
 
+#: Every self-check, by exercise label (:func:`labels` lists them).
 CHECKS: dict[str, Check] = {}
 
 
@@ -90,13 +91,17 @@ def _get(label: str) -> Check:
                          + ", ".join(labels())) from None
 
 
+def _names(names) -> str:
+    quoted = [f"`{name}`" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 def instruction(label: str) -> str:
     """The sentence the student edition puts before an exercise's check cell (Markdown)."""
     check = _get(label)
-    names = " and ".join(f"`{name}`" for name in check.names)
-    return (f"**Check your answer.** Store {check.what} in {names}, then run the cell below. "
-            "It compares your answer with one it computes itself and says whether yours is "
-            "right and, when it can tell, what is wrong; it does not show the expected answer.")
+    return (f"**Check your answer.** Store it in {_names(check.names)}: {check.what}. Then run "
+            "the cell below. It computes the expected answer itself and says whether yours is "
+            "right and, when it can tell, what is wrong, without showing the expected answer.")
 
 
 def evaluate(label: str, answer: Any) -> tuple[bool, str]:
@@ -138,7 +143,7 @@ def check_exercise(label: str, answer: Any = _MISSING) -> bool:
     --------
     >>> import numpy as np
     >>> check_exercise("ch2-laplacian", np.zeros(16))
-    Not yet: ...
+    Not yet: your row differs from the Laplacian of the step by up to 1.
     False
     """
     check = _get(label)
@@ -147,8 +152,8 @@ def check_exercise(label: str, answer: Any = _MISSING) -> bool:
         namespace = frame.f_back.f_globals if frame is not None and frame.f_back is not None else {}
         missing = [name for name in check.names if name not in namespace]
         if missing:
-            print(f"No answer yet: store {check.what} in "
-                  + " and ".join(f"`{name}`" for name in missing) + ", then run this cell again.")
+            print(f"No answer yet: store your answer in {_names(check.names)} ({check.what}), "
+                  "then run this cell again.")
             return False
         values = tuple(namespace[name] for name in check.names)
         answer = values[0] if len(values) == 1 else values
@@ -226,7 +231,7 @@ def _unpack(answer, names: tuple[str, ...]) -> tuple:
 
 
 @_register("ch1-correlation-from-convolution", "my_correlate2d",
-           "your function `my_correlate2d(image, kernel)` (the function itself, not a result)")
+           'the function itself, not a result of it; the check calls `my_correlate2d(image, kernel)` on random images and kernels of its own')
 def _ch1_correlation(answer):
     from scipy import signal
 
@@ -267,7 +272,7 @@ _CH1_MAPS = ("square", "vignette", "transpose", "box")
 
 
 @_register("ch1-which-maps", "is_convolution",
-           'your dict `is_convolution` (keys "square", "vignette", "transpose", "box"; values True or False)')
+           'a dict from `"square"`, `"vignette"`, `"transpose"` and `"box"` to `True` or `False`')
 def _ch1_which_maps(answer):
     from scipy import signal
 
@@ -304,7 +309,7 @@ def _ch2_image():
 
 
 @_register("ch2-prewitt", "prewitt_magnitude",
-           "the Prewitt gradient magnitude of the chapter's photo `image` (an array of its shape)")
+           "the Prewitt gradient magnitude of the chapter's photo `image`, an array of the photo's shape")
 def _ch2_prewitt(answer):
     from scipy import signal
 
@@ -344,7 +349,7 @@ def _ch2_prewitt(answer):
 
 
 @_register("ch2-laplacian", "laplacian_step",
-           "the middle row (row 8) of the Laplacian of `step_edge()`, a 1-D array of 16 values")
+           'the middle row (row 8) of the filtered step edge, a 1-D array of 16 values')
 def _ch2_laplacian(answer):
     from scipy import signal
 
@@ -374,7 +379,8 @@ def _ch2_laplacian(answer):
     raise Wrong(f"your row differs from the Laplacian of the step by up to {np.abs(answer - expected).max():.3g}.")
 
 
-@_register("ch2-unsharp", "single_kernel", "the single 9x9 kernel of unsharp masking")
+@_register("ch2-unsharp", "single_kernel",
+           'the 9x9 kernel that does unsharp masking in one filtering')
 def _ch2_unsharp(answer):
     from scipy import signal
 
@@ -412,7 +418,7 @@ _GATES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0]}
 
 
 @_register("ch3-logic-gates", "epochs_needed",
-           'your dict `epochs_needed` (keys "AND", "OR", "NAND"; values the epochs, or None)')
+           'a dict from `"AND"`, `"OR"` and `"NAND"` to the number of epochs each needed, `None` for a gate that never converged')
 def _ch3_logic_gates(answer):
     from helpers import nn, perceptron
 
@@ -449,7 +455,7 @@ def _moons():
 
 
 @_register("ch3-gradient-bug", "buggy_error",
-           "the relative error between your buggy gradient and `numerical_gradient` (a number)")
+           'the relative error between your buggy gradient and `numerical_gradient`, one number')
 def _ch3_gradient_bug(answer):
     from helpers import nn
 
@@ -477,7 +483,7 @@ def _ch3_gradient_bug(answer):
 
 
 @_register("ch3-learning-rate", "final_losses_by_lr",
-           "your dict `final_losses_by_lr` (keys 0.03, 0.3, 3 and 30; values the last loss of each run)")
+           'a dict from each learning rate (0.03, 0.3, 3 and 30) to the last loss of its 300-epoch run')
 def _ch3_learning_rate(answer):
     from helpers import nn
 
@@ -502,7 +508,7 @@ def _ch3_learning_rate(answer):
 
 
 @_register("ch3-float32", "float32_diff",
-           "the largest difference between the float32 Keras and NumPy losses (a number)")
+           'the largest difference between the float32 losses of Keras and of `train`, one number')
 def _ch3_float32(answer):
     import keras
 
@@ -539,8 +545,7 @@ def _ch3_float32(answer):
 
 
 @_register("ch4-strided-channels-gradient", ("x_in", "K_strided", "strided_kernel_grad", "strided_input_grad"),
-           "your input (shape (1, 9, 11, 3)), the layer's kernel (shape (3, 3, 3, 2)) and the two "
-           "gradients you computed")
+           "your input (shape `(1, 9, 11, 3)`), your layer's kernel (shape `(3, 3, 3, 2)`) and the two gradients you computed, in that order")
 def _ch4_strided(answer):
     from numpy.lib.stride_tricks import sliding_window_view
 
@@ -613,7 +618,8 @@ def _least_squares(photo, target, size):
     return np.linalg.lstsq(patches, target.ravel(), rcond=None)[0].reshape(size, size), patches
 
 
-@_register("ch5-too-many-weights", "kernel_5x5", "the least-squares 5x5 kernel")
+@_register("ch5-too-many-weights", "kernel_5x5",
+           'the 5x5 least-squares kernel')
 def _ch5_too_many(answer):
     answer = _array(answer, "kernel_5x5")
     _shape(answer, (5, 5), "kernel_5x5")
@@ -633,7 +639,7 @@ def _ch5_too_many(answer):
 
 
 @_register("ch5-best-momentum", "best_momentum_steps",
-           "the number of steps heavy-ball momentum with the best settings needs (an int)")
+           'the number of steps, an int')
 def _ch5_best_momentum(answer):
     import keras
 
@@ -680,7 +686,7 @@ def _ch5_best_momentum(answer):
 
 
 @_register("ch5-magnitude-model", "magnitude_model",
-           "your Keras model `magnitude_model` (the check runs it on an image of its own)")
+           'the Keras model itself; the check runs it on an image of its own')
 def _ch5_magnitude_model(answer):
     from scipy import signal
 
@@ -719,7 +725,7 @@ def _ch5_magnitude_model(answer):
 
 
 @_register("ch6-pooling-saves", "no_pooling_weights",
-           "the number of weights (biases included) of the 1,000-unit dense layer without pooling")
+           'the number of weights of the 1,000-unit dense layer, biases included')
 def _ch6_pooling_saves(answer):
     import keras
 
@@ -727,9 +733,9 @@ def _ch6_pooling_saves(answer):
 
     def dense_weights(pool: bool, padding: str = "same", bias: bool = True) -> int:
         layers = [keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(32, 3, padding=padding)]
-        layers += [keras.layers.AveragePooling2D()] if pool else []
+        layers += [keras.layers.AveragePooling2D(2)] if pool else []
         layers += [keras.layers.Conv2D(64, 3, padding=padding)]
-        layers += [keras.layers.AveragePooling2D()] if pool else []
+        layers += [keras.layers.AveragePooling2D(2)] if pool else []
         layers += [keras.layers.Flatten(), keras.layers.Dense(1000, use_bias=bias)]
         return int(keras.Sequential(layers).layers[-1].count_params())
 
@@ -768,7 +774,7 @@ def _accuracies(values, name: str) -> np.ndarray:
 
 
 @_register("ch7-own-comparison", ("without_bn", "with_bn"),
-           "the two lists of three held-out accuracies (fractions, one per seed)")
+           'the two lists of three held-out accuracies (fractions between 0 and 1), one per seed')
 def _ch7_own_comparison(answer):
     without, with_bn = _unpack(answer, ("without_bn", "with_bn"))
     a, b = _accuracies(without, "without_bn"), _accuracies(with_bn, "with_bn")
@@ -779,7 +785,7 @@ def _ch7_own_comparison(answer):
 
 
 @_register("ch7-augmentation-labels", ("nine_after_10", "nine_after_180", "baseline_model"),
-           "the two shares (fractions between 0 and 1) and the model you asked, `baseline_model`")
+           "the two shares (fractions between 0 and 1) and the model you asked, the chapter's `baseline_model`")
 def _ch7_augmentation(answer):
     from scipy import ndimage
 

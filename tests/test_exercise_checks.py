@@ -30,7 +30,6 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from book_ext import generated  # noqa: E402
-
 from helpers import exercises  # noqa: E402
 from helpers.exercises import CHECKS, check_exercise, evaluate  # noqa: E402
 
@@ -333,8 +332,9 @@ def _ch4_wrong(ns, which):
     if which == "flipped":
         return x, k, dk[::-1, ::-1], dx
     if which == "stride1":        # delta of the stride-1 layer: no output dropped
-        from helpers import conv_layer
         from scipy import signal
+
+        from helpers import conv_layer
         y1 = np.stack([sum(signal.correlate2d(x[0, :, :, c], k[:, :, c, o], mode="valid") for c in range(3))
                        for o in range(2)], axis=-1)
         dk1 = np.stack([np.stack([conv_layer.kernel_gradient(x[0, :, :, c], y1[:, :, o], (3, 3))

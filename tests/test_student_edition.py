@@ -195,3 +195,30 @@ def test_the_instructors_chapters_have_no_check_cells():
     for path in CHAPTERS:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         assert not any(se.is_check_cell(c) for c in notebook["cells"]), path.name
+
+
+def test_prose_may_share_the_closing_markers_cell():
+    """CONTRIBUTING.md lets a solution's last cell end with its marker, and a one-cell
+    solution open and close in one cell: both are dropped whole, and the gate closes."""
+    def cell(kind, text):
+        return {"cell_type": kind, "metadata": {}, "source": text.splitlines(keepends=True),
+                **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        cell("markdown", "## Exercises\n"),
+        cell("markdown", ":::{exercise} Code\n:label: ch9-code\n\n*Core · 5 min · code*\n\nDo it.\n:::\n"),
+        cell("markdown", ":::{solution-start} ch9-code\n:class: dropdown\n:::\n"),
+        cell("code", "secret_answer = 42\n"),
+        cell("markdown", "The answer's explanation.\n\n:::{solution-end}\n:::\n"),
+        cell("markdown", ":::{exercise} Paper\n:label: ch9-paper\n\n*Core · 5 min*\n\nThink.\n:::\n"),
+        cell("markdown", ":::{solution-start} ch9-paper\n:class: dropdown\n:::\nOne-cell reasoning.\n\n"
+                         ":::{solution-end}\n:::\n"),
+        cell("code", "after_the_exercises = True\n"),
+    ]}
+    student, removed = se.strip_solutions(notebook)
+    text = "\n".join(_source(c) for c in student["cells"])
+    for mark in ("secret_answer", "explanation", "One-cell reasoning"):
+        assert mark not in text and any(mark in part["text"] for part in removed), mark
+    assert solution_traces(student) == []
+    assert _source(student["cells"][-1]) == "after_the_exercises = True\n"
+    assert len(_answer_cells(student)) == 1

@@ -167,6 +167,26 @@ def _is_answer_cell(cell: dict | None) -> bool:
     return bool(cell) and cell["cell_type"] == "code" and _source(cell) == YOUR_CODE
 
 
+_CLOSING_END = re.compile(r"^ {0,3}(:{3,}|`{3,})\{solution-end\}[ \t]*\n {0,3}\1[ \t]*\s*\Z", re.M)
+
+
+def _gate(cell: dict) -> tuple[str, str] | None:
+    """A gate marker cell, or a solution's last cell: prose that ends with ``solution-end``.
+
+    CONTRIBUTING.md lets prose share the closing marker's cell; the whole cell
+    belongs to the solution, and it closes the gate. A cell that opens with
+    ``solution-start`` and closes with ``solution-end`` is a whole solution
+    (``"solution-whole"``).
+    """
+    marker = gate(cell)
+    closes = cell.get("cell_type") == "markdown" and bool(_CLOSING_END.search(_source(cell)))
+    if marker is None and closes:
+        return ("solution-end", "")
+    if marker and marker[0] == "solution-start" and closes:
+        return ("solution-whole", marker[1])
+    return marker
+
+
 def check_cells(label: str) -> list[dict]:
     """The self-check after a code exercise's answer cell: an instruction, then the check.
 
@@ -203,13 +223,16 @@ def strip_solutions(notebook: dict) -> tuple[dict, list[dict]]:
     gate_label: str | None = None
     gate_has_code = False
     for i, cell in enumerate(cells):
-        marker = gate(cell)
+        marker = _gate(cell)
         if marker:
             removed.append({"kind": "markdown", "text": _source(cell)})
             if marker[0] == "solution-start":
                 if gate_label is not None:
                     raise StudentEditionError("a solution opens inside another solution")
                 gate_label, gate_has_code = marker[1], False
+            elif marker[0] == "solution-whole":      # a one-cell solution: opens and closes
+                if gate_label is not None:
+                    raise StudentEditionError("a solution opens inside another solution")
             else:
                 if gate_label is None:
                     raise StudentEditionError("solution-end without solution-start")

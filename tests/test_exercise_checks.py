@@ -13,6 +13,7 @@ fails here.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import os
 import re
@@ -196,8 +197,12 @@ def _glue(name, value, display=False):
     return value
 
 
+@functools.cache
 def solved(label: str) -> dict:
-    """The namespace after the chapter's solution of ``label`` ran (its output swallowed)."""
+    """The namespace after the chapter's solution of ``label`` ran (its output swallowed).
+
+    Cached: the solution test and the wrong-answer test share one run (chapter 7's trains).
+    """
     import matplotlib.pyplot as plt
 
     number = int(re.match(r"ch(\d+)-", label).group(1))

@@ -34,6 +34,8 @@ ALIASES = {
     "Automatic differentiation": r"automatic differentiation|differentiates them automatically",
     "Boundary handling": r"boundar(y|ies)",
     "Box filter": r"box (filter|kernel|blur)",
+    "Circular convolution": r"\*?circular\*? convolution",
+    "Spatial frequency": r"spatial frequenc|cycles per pixel",
     "Convolution layer": r"convolution(al)? layer",
     "Full-batch training": r"full batch",
     "Linear shift-invariant system": r"linear shift invariant",
@@ -49,6 +51,13 @@ ALIASES = {
 
 #: (term, chapter) pairs where a chapter before the glossary's first one uses the word in passing.
 PASSING_MENTIONS = {
+    ("Box filter", 1): "a map in an exercise, defined where the exercise uses it",
+    ("Bias", 1): "Keras' use_bias argument, with a forward reference to chapter 3",
+    ("Neuron", 1): "forward references to chapter 3 ('a network learns its kernels')",
+    ("Convolution layer", 3): "looking ahead: 'the convolution layers of later chapters'",
+    ("Feature map", 3): "the article's network described ahead of chapter 4, with a gloss",
+    ("Precision", 3): "another sense: the relative precision of float64",
+    ("Softmax", 3): "forward reference to chapter 7's cross-entropy, with a gloss",
     ("Batch", 1): "Keras' shape convention (batch, rows, cols, channels), in a code aside",
     ("Channel", 1): "Keras' shape convention, in a code aside",
     ("Convolution layer", 1): "why 'a convolutional layer can share one small kernel', looking ahead",

@@ -250,3 +250,23 @@ def test_taught_in_names_the_chapters_that_use_it(module, name, docstring):
     assert not absent, (f"helpers.{module}.{name} says 'Taught in: chapter "
                         f"{', '.join(map(str, chapters))}', but chapter(s) {absent} never name it "
                         f"(named in: {using or 'no chapter'})")
+
+
+def _make_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([\w-]+):", text, re.M))
+
+
+@pytest.mark.parametrize("doc", ["README.md", "CONTRIBUTING.md", "Makefile"])
+def test_make_commands_in_the_docs_exist(doc):
+    named = set(re.findall(r"\bmake ([a-z][\w-]*)", (ROOT / doc).read_text(encoding="utf-8")))
+    assert named, f"{doc} names no make command"
+    assert not named - _make_targets(), f"{doc} names make targets that do not exist: {named - _make_targets()}"
+
+
+def test_readme_says_what_ci_runs():
+    ci = set(re.findall(r"^\s*(?:make|run) ([\w-]+)\s*$", (ROOT / ".ci" / "run").read_text(), re.M))
+    assert ci and ci <= _make_targets(), ci
+    row = next(line for line in (ROOT / "README.md").read_text().splitlines()
+               if line.startswith("| `.ci/run`"))
+    assert set(re.findall(r"`make ([\w-]+)`", row)) == ci, (row, ci)

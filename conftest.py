@@ -5,7 +5,8 @@
   that made them, so ``make book`` after ``make test`` executes nothing twice.
 * ``--fast`` (``make test-fast``) leaves out the slow tests: those marked
   ``slow``, those that request a ``keras``/``tensorflow`` fixture, and whole
-  test modules that import TensorFlow or Keras when imported (collecting them
+  modules (test modules, and helpers modules collected for their docstring
+  examples) that import TensorFlow or Keras when imported (collecting them
   alone costs TensorFlow's start-up). A test that starts TensorFlow without
   being marked fails in a fast run, so the fast suite stays fast.
 """
@@ -39,7 +40,7 @@ def pytest_configure(config):
 
 
 def imports_tensorflow_at_import(path: Path) -> bool:
-    """Whether importing the test module ``path`` starts TensorFlow.
+    """Whether importing the module ``path`` (a test or a helpers module) starts TensorFlow.
 
     Module-level statements only (not function bodies): ``import keras``,
     ``from tensorflow import ...`` or ``helpers.setup(..., keras=True)``.
@@ -64,8 +65,9 @@ _left_out: list[str] = []
 
 
 def pytest_ignore_collect(collection_path, config):
+    # Test modules, and helpers modules collected for their docstring examples.
     if (config.getoption("--fast") and collection_path.suffix == ".py"
-            and collection_path.name.startswith("test_")
+            and collection_path.name != "conftest.py"
             and imports_tensorflow_at_import(collection_path)):
         _left_out.append(collection_path.name)
         return True
@@ -96,4 +98,5 @@ def pytest_runtest_call(item):
 def pytest_terminal_summary(terminalreporter, config):
     if config.getoption("--fast") and _left_out:
         terminalreporter.write_line(
-            f"--fast: not collected (they import TensorFlow or Keras): {', '.join(sorted(_left_out))}")
+            "--fast: not collected (they import TensorFlow or Keras): "
+            + ", ".join(sorted(set(_left_out))))

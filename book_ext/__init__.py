@@ -73,9 +73,10 @@ def setup(app):
             "parallel_read_safe": True, "parallel_write_safe": True}
 
 
-def _source_version() -> int:
+def _source_version(here: Path | None = None) -> int:
+    """A number that changes with any of the extension's sources (``here``: its folder)."""
     digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
+    here = here or Path(__file__).resolve().parent
     for path in sorted([*here.glob("*.py"), *(here / "static").glob("*")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return int(digest.hexdigest()[:12], 16)

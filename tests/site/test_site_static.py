@@ -279,3 +279,48 @@ def test_colour_map_check_catches_jet(tmp_path):
     (tmp_path / "helpers" / "plotting.py").write_text("mpl.colormaps['rainbow']\n")
     bad = unsafe_colormaps(tmp_path)
     assert len(bad) == 2 and "'jet'" in bad[0] and "'rainbow'" in bad[1]
+
+
+# ------------------------------------------------------------------------ page fixes
+
+
+def test_page_fixes_make_generated_markup_accessible():
+    """The HTML other tools generate, as they write it, and what the book serves."""
+    from book_ext import page_fixes
+
+    body = (
+        '<div class="animation">\n  <img id="_anim_img12ab">\n'
+        '    <input id="_anim_slider12ab" type="range" class="anim-slider"\n name="points">'
+        '<details><summary aria-label="Toggle hidden content"><span>Show code cell source</span>'
+        '</summary></details>'
+        '<div role="list" class="citation-list"><div class="citation" role="doc-biblioentry">'
+        '</div></div>'
+        '<table><thead><tr><th class="blank level0" >&nbsp;</th><th class="col_heading">a</th>'
+        '</tr></thead></table>')
+    context = {"body": body}
+    page_fixes.fix_body(None, "page", "page.html", context, None)
+    fixed = context["body"]
+    assert f'<img id="_anim_img12ab" alt="{page_fixes.ANIMATION_ALT}">' in fixed
+    assert 'class="anim-slider" aria-label="Animation frame"' in fixed
+    assert "<summary><span>Show code cell source" in fixed
+    assert 'role="listitem"' in fixed and "doc-biblioentry" not in fixed
+    assert '<td class="blank level0" >&nbsp;</td>' in fixed and '<th class="col_heading">' in fixed
+    again = {"body": fixed}
+    page_fixes.fix_body(None, "page", "page.html", again, None)
+    assert again["body"] == fixed  # applying twice changes nothing
+
+
+def test_extension_version_follows_its_sources(tmp_path):
+    """Editing book_ext re-reads every page (Sphinx drops its environment on a new env_version)."""
+    import shutil
+
+    import book_ext
+
+    copy = tmp_path / "book_ext"
+    shutil.copytree(Path(book_ext.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = book_ext._source_version(copy)
+    assert before == book_ext._source_version(Path(book_ext.__file__).parent)
+    with (copy / "static" / "book.css").open("a") as handle:
+        handle.write("/* changed */\n")
+    assert book_ext._source_version(copy) != before

@@ -13,7 +13,11 @@ At every build it
 * executes again every chapter whose cached outputs were computed with other
   helpers or other pinned packages: :mod:`book_ext.freshness` (and
   :mod:`book_ext.nbval_cache`, the pytest plugin that lets ``make test``'s
-  nbval run fill the same cache).
+  nbval run fill the same cache);
+* lets the single-page builder of ``make pdf`` render what the HTML builder
+  renders: :mod:`book_ext.singlehtml`;
+* writes a plain-Markdown reader edition of every chapter after the build
+  (for Colab and the download button): :mod:`book_ext.reader_notebooks`.
 
 Author scripts (benchmark, one-chapter build) live in ``tools/``; this
 folder holds only what the build and its execution cache load.
@@ -24,7 +28,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from book_ext import api_docs, freshness, generated, offline_assets, page_fixes
+from book_ext import (
+    api_docs,
+    freshness,
+    generated,
+    offline_assets,
+    page_fixes,
+    reader_notebooks,
+    singlehtml,
+)
 
 
 def _on_config_inited(app, config) -> None:
@@ -55,6 +67,7 @@ def setup(app):
     app.connect("config-inited", _on_config_inited, priority=900)
     app.connect("env-get-outdated", freshness.on_env_get_outdated)
     app.connect("env-updated", freshness.on_env_updated)
+    app.connect("builder-inited", singlehtml.complete_singlehtml_handlers)  # make pdf
     # Before napoleon's own handler (priority 500).
     app.connect("autodoc-process-docstring", api_docs.plain_attribute_docstrings, priority=400)
     app.connect("autodoc-process-docstring", api_docs.rubric_sections, priority=400)
@@ -66,6 +79,7 @@ def setup(app):
         app.add_js_file(name)
     # After myst-nb adds a page's widget scripts (priority 500).
     app.connect("html-page-context", offline_assets.dedupe_scripts, priority=999)
+    reader_notebooks.setup(app)
     # A change to this extension's code or static files re-reads and re-writes every
     # page (Sphinx discards its saved environment when env_version changes); the
     # notebooks' outputs come from the execution cache, so nothing executes again.

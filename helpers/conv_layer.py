@@ -574,8 +574,10 @@ def numerical_gradient(
     x : array_like, real, any shape
         Where to take the gradient; not modified.
     eps : float > 0, default 1e-6
-        Step size. In float64 the error is about ``eps**2`` (truncation)
-        plus ``1e-16 |func| / eps`` (rounding).
+        Step size. In float64 the error is about ``eps**2`` times the third
+        derivative (truncation) plus ``1e-16 |func| / eps`` (rounding). A
+        quadratic ``func`` has no truncation error at all, so any step is
+        exact up to rounding.
 
     Returns
     -------

@@ -658,7 +658,7 @@ def time_convolution_methods(image, kernel_sizes: Iterable[int], *,
     return result
 
 
-def crossover_size(kernel_sizes, slow, fast):
+def crossover_size(kernel_sizes, slow, fast, *, margin: float = 1.0):
     """Smallest kernel size from which ``fast`` stays faster than ``slow``.
 
     Parameters
@@ -667,17 +667,23 @@ def crossover_size(kernel_sizes, slow, fast):
         Increasing sizes.
     slow, fast : array_like of float, shape (n,)
         Seconds for each size, e.g. ``times["direct"]`` and ``times["fft"]``.
+    margin : float, default 1.0
+        How much faster ``fast`` must be to count: ``fast * margin < slow``.
+        A margin above 1 (say 1.25, a quarter faster) keeps timing noise
+        from deciding a near tie.
 
     Returns
     -------
     int or None
-        The first size at which ``fast < slow`` holds for it and every larger
-        size; ``None`` if ``fast`` is not faster at the largest size.
+        The first size at which ``fast * margin < slow`` holds for it and
+        every larger size; ``None`` if it fails at the largest size.
 
     Raises
     ------
+    TypeError
+        If ``margin`` is not a real number.
     ValueError
-        If the arrays differ in length or are empty.
+        If the arrays differ in length or are empty, or ``margin < 1``.
 
     Notes
     -----
@@ -687,6 +693,8 @@ def crossover_size(kernel_sizes, slow, fast):
     --------
     >>> crossover_size([3, 5, 7, 9], [1, 2, 3, 4], [2, 2.5, 2, 2])
     7
+    >>> crossover_size([3, 5, 7, 9], [1, 2, 3, 4], [2, 2.5, 2, 2], margin=1.75)
+    9
     """
     sizes = np.asarray(kernel_sizes)
     slow, fast = np.asarray(slow, dtype=float), np.asarray(fast, dtype=float)
@@ -699,7 +707,10 @@ def crossover_size(kernel_sizes, slow, fast):
         )
     if sizes.size == 0:
         raise ValueError("kernel_sizes must not be empty")
-    faster = fast < slow
+    margin = _check_number(margin, "margin")
+    if margin < 1:
+        raise ValueError(f"margin must be >= 1, got {margin}")
+    faster = fast * margin < slow
     if not faster[-1]:
         return None
     first = sizes.size - np.argmin(faster[::-1]) if not faster.all() else 0

@@ -1112,3 +1112,263 @@ def plot_decision_regions(
     if title:
         ax.set_title(title)
     return ax
+
+
+# --------------------------------------------------------------------------- diagrams
+
+
+def draw_network(layer_sizes: Sequence[int], *, batch: str = "B", ax=None, max_units: int = 6):
+    """Draw a fully connected network as circles and lines, with each array's shape.
+
+    One column of circles per layer (inputs first), every unit joined to every
+    unit of the next layer. Below each column the shape of the activations
+    ``A`` it holds for a batch (``(B, n)``); between two columns the shape of
+    the weight matrix ``W`` and bias ``b`` that connect them. Layers wider
+    than ``max_units`` are drawn with ``max_units`` circles and a gap marked
+    by dots in an empty slot between two groups of circles, so the article's
+    1,000-unit layers fit. The weight shapes all stand at one height.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int, length >= 2
+        Inputs, then the units of each layer, as for :func:`init_params`.
+    batch : str, default "B"
+        The symbol for the batch size in the shapes.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made otherwise.
+    max_units : int, default 6
+        Most circles drawn per column (at least 3).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If a size or ``max_units`` is not an int, or ``batch`` is not a str.
+    ValueError
+        If fewer than two sizes are given, a size is < 1 or ``max_units < 3``.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> ax = draw_network([2, 4, 1])  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
+    if len(layer_sizes) < 2:
+        raise ValueError(f"layer_sizes needs inputs and at least one layer, got {list(layer_sizes)}")
+    sizes = [_check_count(s, "every layer size") for s in layer_sizes]
+    if not isinstance(batch, str):
+        raise TypeError(f"batch must be a str, got {type(batch).__name__}")
+    max_units = _check_count(max_units, "max_units")
+    if max_units < 3:
+        raise ValueError(f"max_units must be >= 3, got {max_units}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.9 * len(sizes) + 1, 3.6))
+
+    def rows(n):
+        """Heights of the drawn units of a layer of n, and the height of its gap (or None).
+
+        A layer wider than ``max_units`` shows ``max_units`` circles in two groups, with
+        one empty slot between them for the gap marker.
+        """
+        if n <= max_units:
+            return np.linspace(-(n - 1) / 2, (n - 1) / 2, n) * 0.8, None
+        slots = np.arange(max_units + 1) * 0.8
+        slots -= slots.mean()
+        gap = max_units // 2                                # index of the empty slot
+        return np.delete(slots, gap), float(slots[gap])
+
+    columns = [rows(n) for n in sizes]
+    for layer in range(len(sizes) - 1):
+        (left, _), (right, _) = columns[layer], columns[layer + 1]
+        for y0 in left:
+            for y1 in right:
+                ax.plot([layer, layer + 1], [y0, y1], color="0.75", lw=0.6, zorder=1)
+        ax.text(layer + 0.5, 0.4 * (max_units + 1) + 0.3,
+                f"$W^{{({layer + 1})}}$: ({sizes[layer]}, {sizes[layer + 1]})\n"
+                f"$b^{{({layer + 1})}}$: ({sizes[layer + 1]},)", ha="center", va="bottom", fontsize=8)
+    names = ["inputs $X = A^{(0)}$"] + [f"layer {layer}" for layer in range(1, len(sizes))]
+    for layer, ((ys, gap), n) in enumerate(zip(columns, sizes, strict=True)):
+        colour = "tab:gray" if layer == 0 else ("tab:orange" if layer == len(sizes) - 1 else "tab:blue")
+        ax.scatter(np.full(ys.size, layer), ys, s=260, c=colour, edgecolors="black", zorder=2)
+        if gap is not None:
+            ax.text(layer, gap, "\u22ee", ha="center", va="center", fontsize=14, zorder=3,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+        shape = f"({batch}, {n})"
+        label = "$X$" if layer == 0 else f"$A^{{({layer})}}$"
+        ax.text(layer, -0.4 * (max_units + 1), f"{names[layer]}\n{label}: {shape}", ha="center",
+                va="top", fontsize=8)
+    ax.set(xlim=(-0.6, len(sizes) - 0.4), ylim=(-0.4 * (max_units + 1) - 1.0, 0.4 * (max_units + 1) + 1.4))
+    ax.axis("off")
+    return ax
+
+
+def draw_circuit(nodes: dict, edges: Sequence, *, ax=None, fontsize: float = 9):
+    """Draw a computation graph with its numbers: forward values above each wire, gradients below.
+
+    The picture of back-propagation on one example (after the "circuits" of
+    Stanford's CS231n): every operation is a circle, every wire an arrow that
+    carries a value forwards (green, above) and the gradient of the loss with
+    respect to that value backwards (red, below).
+
+    Parameters
+    ----------
+    nodes : dict
+        ``name -> (x, y, label, is_operation)``: position, the text to show
+        (an operation such as ``"*"`` or ``"sig"``, or an input's name), and
+        whether to draw a circle (operations) or plain text (inputs).
+    edges : sequence of (source, target, value, gradient)
+        ``source`` and ``target`` are node names; ``target`` may be ``None``
+        for the final output, drawn as an arrow to the right. ``value`` and
+        ``gradient`` are numbers (``gradient`` may be ``None`` to show only
+        the value).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made otherwise.
+    fontsize : float, default 9
+        Size of the numbers.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``nodes`` is not a dict or an entry is malformed.
+    ValueError
+        If an edge names a node that does not exist, or a number is not finite.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> nodes = {"x": (0, 0, "$x$", False), "sq": (1, 0, "^2", True)}
+    >>> ax = draw_circuit(nodes, [("x", "sq", 3.0, 6.0), ("sq", None, 9.0, 1.0)])  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(nodes, dict) or not nodes:
+        raise TypeError("nodes must be a non-empty dict name -> (x, y, label, is_operation)")
+    for name, entry in nodes.items():
+        if not isinstance(entry, (tuple, list)) or len(entry) != 4:
+            raise TypeError(f"nodes[{name!r}] must be (x, y, label, is_operation), got {entry!r}")
+    if isinstance(edges, (str, bytes)) or not isinstance(edges, Sequence):
+        raise TypeError("edges must be a list of (source, target, value, gradient)")
+    checked = []
+    for edge in edges:
+        if not isinstance(edge, (tuple, list)) or len(edge) != 4:
+            raise TypeError(f"each edge must be (source, target, value, gradient), got {edge!r}")
+        source, target, value, gradient = edge
+        if source not in nodes or (target is not None and target not in nodes):
+            raise ValueError(f"edge {edge!r} names a node that is not in nodes")
+        numbers_ = [value] + ([] if gradient is None else [gradient])
+        if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in numbers_):
+            raise ValueError(f"edge {edge!r}: value and gradient must be finite numbers")
+        checked.append((source, target, float(value), None if gradient is None else float(gradient)))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 3.5))
+    radius = 0.3
+    for x, y, label, is_operation in nodes.values():
+        if is_operation:
+            ax.add_patch(plt.Circle((x, y), radius, facecolor="white", edgecolor="black", zorder=2))
+        ax.text(x, y, label, ha="center", va="center", fontsize=fontsize + 1, zorder=3)
+    for source, target, value, gradient in checked:
+        x0, y0 = nodes[source][:2]
+        x1, y1 = (x0 + 1.5, y0) if target is None else nodes[target][:2]
+        direction = np.array([x1 - x0, y1 - y0], dtype=float)
+        length = float(np.hypot(*direction)) or 1.0
+        unit = direction / length
+        start = np.array([x0, y0]) + unit * (radius if nodes[source][3] else 0.25)
+        end = np.array([x1, y1]) - unit * (radius if target is not None and nodes[target][3] else 0.0)
+        ax.annotate("", xy=end, xytext=start, zorder=1,
+                    arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 1.2})
+        middle = (start + end) / 2
+        normal = np.array([-unit[1], unit[0]]) if unit[0] >= 0 else np.array([unit[1], -unit[0]])
+        ax.text(*(middle + 0.2 * normal), f"{value:.3g}", color="tab:green", ha="center",
+                va="center", fontsize=fontsize, zorder=4)
+        if gradient is not None:
+            ax.text(*(middle - 0.2 * normal), f"{gradient:.3g}", color="tab:red", ha="center",
+                    va="center", fontsize=fontsize, zorder=4)
+    xs = [entry[0] for entry in nodes.values()] + [nodes[s][0] + 1.5 for s, t, *_ in checked if t is None]
+    ys = [entry[1] for entry in nodes.values()]
+    ax.set(xlim=(min(xs) - 0.5, max(xs) + 0.3), ylim=(min(ys) - 0.6, max(ys) + 0.6))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def draw_neuron(n_inputs: int = 3, *, ax=None):
+    """Draw one artificial neuron: inputs, weights, the weighted sum plus bias, the activation.
+
+    Inputs ``x_1 ... x_d`` on the left, each joined to the summing node by
+    an arrow labelled with its weight ``w_i``; the bias ``b`` enters the sum
+    as the weight of a constant input 1; the sum ``z`` passes through the
+    activation ``phi`` to give the output ``a``.
+
+    Parameters
+    ----------
+    n_inputs : int, default 3
+        Number of inputs ``d`` drawn (1 to 6).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made otherwise.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``n_inputs`` is not an int.
+    ValueError
+        If ``n_inputs`` is not between 1 and 6.
+
+    Notes
+    -----
+    Taught in: chapter 3.
+
+    Examples
+    --------
+    >>> ax = draw_neuron(2)  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    n_inputs = _check_count(n_inputs, "n_inputs")
+    if n_inputs > 6:
+        raise ValueError(f"n_inputs must be between 1 and 6, got {n_inputs}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
+    ys = np.linspace(1.0, -1.0, n_inputs + 1) if n_inputs > 1 else np.array([0.5, -0.5])
+    arrow = {"arrowstyle": "->", "color": "0.3", "lw": 1.2}
+    for i, y in enumerate(ys):
+        bias = i == len(ys) - 1
+        label = "$1$" if bias else f"$x_{{{i + 1}}}$"
+        ax.text(0, y, label, ha="center", va="center", fontsize=12,
+                bbox={"boxstyle": "circle", "facecolor": "0.9" if bias else "white"})
+        ax.annotate("", xy=(1.75, 0), xytext=(0.2, y), arrowprops=arrow)
+        weight = "$b$" if bias else f"$w_{{{i + 1}}}$"
+        ax.text(0.85, y * 0.62 + 0.08, weight, ha="center", va="bottom", fontsize=11, color="tab:blue")
+    ax.add_patch(plt.Circle((2.0, 0), 0.25, facecolor="white", edgecolor="black"))
+    ax.text(2.0, 0, r"$\Sigma$", ha="center", va="center", fontsize=14)
+    ax.annotate("", xy=(3.05, 0), xytext=(2.25, 0), arrowprops=arrow)
+    ax.text(2.65, 0.08, "$z$", ha="center", va="bottom", fontsize=12)
+    ax.add_patch(plt.Rectangle((3.05, -0.25), 0.5, 0.5, facecolor="white", edgecolor="black"))
+    ax.text(3.3, 0, r"$\varphi$", ha="center", va="center", fontsize=14)
+    ax.annotate("", xy=(4.3, 0), xytext=(3.55, 0), arrowprops=arrow)
+    ax.text(3.95, 0.08, "$a$", ha="center", va="bottom", fontsize=12)
+    ax.text(2.0, -0.45, r"$z = \sum_i w_i x_i + b$", ha="center", va="top", fontsize=10)
+    ax.text(3.3, -0.45, r"$a = \varphi(z)$", ha="center", va="top", fontsize=10)
+    ax.set(xlim=(-0.3, 4.5), ylim=(-1.3, 1.3))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax

@@ -8,6 +8,9 @@ Three tools that every chapter can reuse:
   correlation): the input with the kernel's window outlined, the kernel as
   it is applied, the element-wise products with their sum, and the output
   computed so far. An ``ipywidgets`` slider and an animation both call it.
+- :func:`draw_flip_and_slide` draws the continuous 1-D convolution at one
+  shift ``x``: the signal ``f(s)``, the flipped and shifted kernel
+  ``g(x - s)``, their product shaded, and the curve ``c(x)`` traced so far.
 - :func:`animate` turns any "draw frame ``k``" function into an animation
   embedded in the page (``to_jshtml``): the static fallback the book gives
   website readers for every interactive widget, since widgets need a
@@ -31,7 +34,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-__all__ = ["animate", "draw_number_grid", "draw_sliding_step"]
+__all__ = ["animate", "draw_flip_and_slide", "draw_number_grid", "draw_sliding_step"]
 
 _MODES = ("full", "same", "valid")
 #: How each of SciPy's boundary names pads an image, in :func:`numpy.pad` terms.
@@ -498,6 +501,151 @@ def draw_sliding_step(
     fig.suptitle(f"{operation}, mode '{mode}': step {step + 1} of {output.size}, "
                  f"c[{row}, {col}] = {format(total + 0.0, fmt)}", fontsize=11, y=0.98)
     return fig
+
+
+# ---------------------------------------------------------------------------
+# The continuous convolution in 1-D: flip, slide, multiply, integrate
+# ---------------------------------------------------------------------------
+
+
+def _sample(name: str, function: Callable, s: np.ndarray) -> np.ndarray:
+    """``function(s)`` as a finite float array of ``s``'s shape, or a clear error."""
+    values = np.asarray(function(s), dtype=float)
+    if values.shape != s.shape:
+        raise ValueError(
+            f"{name} must map an array of shape {s.shape} to one of the same shape, "
+            f"got shape {values.shape}"
+        )
+    if not np.isfinite(values).all():
+        raise ValueError(f"{name} returned NaN or infinite values")
+    return values
+
+
+def draw_flip_and_slide(
+    f: Callable,
+    g: Callable,
+    shift: float,
+    *,
+    span: tuple[float, float] = (-2.0, 3.0),
+    samples: int = 2001,
+    axes: Sequence[Axes] | None = None,
+    legend: bool = True,
+    variable: str = "s",
+) -> float:
+    """Draw the convolution integral ``c(x) = integral f(s) g(x - s) ds`` at one shift.
+
+    Top panel: the signal ``f(s)``, the kernel flipped and shifted,
+    ``g(x - s)``, and their product, shaded; the shaded area is ``c(x)``.
+    Bottom panel: the curve ``c`` over the whole span (faint) and the part
+    traced up to ``x`` (solid), with a dot at ``(x, c(x))``. Both integrals
+    are computed with the trapezoidal rule on ``samples`` points of
+    ``span``, so ``f`` and ``g`` should vanish outside it.
+
+    Parameters
+    ----------
+    f, g : callable
+        Vectorised real functions: ``f(s)`` maps an array to an array of the
+        same shape (finite values).
+    shift : float
+        The point ``x`` at which to draw; inside ``span``.
+    span : (float, float), default (-2.0, 3.0)
+        The interval of ``s`` (and of ``x``) shown and integrated over.
+    samples : int, default 2001
+        Grid points on ``span``; at least 3. Where ``f`` or ``g`` jumps,
+        the trapezoidal rule errs by about the grid step times the jump.
+    axes : pair of matplotlib Axes, optional
+        ``(top, bottom)`` to draw on; they are cleared first (an animation
+        redraws the same pair). Default: a new figure with two rows.
+    legend : bool, default True
+        Label the curves (turn off in small multiples).
+    variable : str, default "s"
+        The name of the integration variable in the labels (chapter 1 writes
+        ``u``): the legend reads ``f(u)``, ``g(x - u)`` and the axis ``u and x``.
+        A plain name, used inside TeX math.
+
+    Returns
+    -------
+    float
+        ``c(shift)``, the shaded area.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``g`` is not callable, a number has the wrong type,
+        ``axes`` is not a pair of Axes, or ``variable`` is not a str.
+    ValueError
+        If ``span`` is empty, ``shift`` lies outside it, ``samples < 3``,
+        ``f``/``g`` return values of the wrong shape or not finite, or
+        ``variable`` is not one or more letters.
+
+    Notes
+    -----
+    Taught in: chapter 1 (the convolution integral, flip and slide).
+
+    Examples
+    --------
+    >>> box = lambda s: (np.abs(s) <= 0.5).astype(float)
+    >>> area = draw_flip_and_slide(box, box, 0.0)  # two unit boxes overlap fully
+    >>> round(area, 2)
+    1.0
+    """
+    for name, function in (("f", f), ("g", g)):
+        if not callable(function):
+            raise TypeError(f"{name} must be callable, got {type(function).__name__}")
+    shift = _check_real("shift", shift)
+    if not isinstance(span, (tuple, list)) or len(span) != 2:
+        raise TypeError(f"span must be a pair (low, high) of real numbers, got {span!r}")
+    low, high = _check_real("span[0]", span[0]), _check_real("span[1]", span[1])
+    if not low < high:
+        raise ValueError(f"span must satisfy low < high, got {span!r}")
+    if not low <= shift <= high:
+        raise ValueError(f"shift must lie in span [{low}, {high}], got {shift}")
+    samples = _check_int("samples", samples, minimum=3)
+    if not isinstance(legend, (bool, np.bool_)):
+        raise TypeError(f"legend must be a bool, got {type(legend).__name__}")
+    if not isinstance(variable, str):
+        raise TypeError(f"variable must be a str, got {type(variable).__name__}")
+    if not (variable.isascii() and variable.isalpha()):
+        raise ValueError(f"variable must be one or more letters, got {variable!r}")
+    if axes is None:
+        fig = plt.figure(figsize=(7.0, 4.6))
+        axes = fig.subplots(2, 1, sharex=True)
+    elif not (isinstance(axes, (tuple, list, np.ndarray)) and len(axes) == 2
+              and all(isinstance(ax, Axes) for ax in axes)):
+        raise TypeError("axes must be a pair (top, bottom) of matplotlib Axes")
+    ax_top, ax_bottom = axes
+
+    s = np.linspace(low, high, samples)
+    f_values = _sample("f", f, s)
+    flipped = _sample("g", g, shift - s)
+    product = f_values * flipped
+    area = float(np.trapezoid(product, s))
+    # c(x) on a coarser grid of shifts: one integral per shift.
+    shifts = np.linspace(low, high, 161)
+    curve = np.array([np.trapezoid(f_values * _sample("g", g, x - s), s) for x in shifts])
+
+    for ax in (ax_top, ax_bottom):
+        ax.clear()
+    v = variable
+    ax_top.plot(s, f_values, color="0.2", lw=2, label=f"$f({v})$")
+    ax_top.plot(s, flipped, color="tab:blue", lw=2, label=f"$g(x - {v})$")
+    ax_top.fill_between(s, product, color="tab:orange", alpha=0.5,
+                        label=f"$f({v})\\,g(x - {v})$, area $= c(x)$")
+    ax_top.axvline(shift, color="tab:blue", lw=0.8, ls=":")
+    top = max(1.05 * max(f_values.max(), flipped.max(), curve.max()), 1e-12)
+    bottom = min(1.05 * min(f_values.min(), flipped.min(), 0.0), 0.0)
+    ax_top.set(ylim=(bottom, top), title=f"$x = {shift:.2f}$: flip, slide, multiply")
+    ax_bottom.plot(shifts, curve, color="0.8", lw=1.5)
+    traced = shifts <= shift
+    ax_bottom.plot(np.append(shifts[traced], shift), np.append(curve[traced], area),
+                   color="tab:orange", lw=2, label="$c(x) = (f * g)(x)$")
+    ax_bottom.plot([shift], [area], "o", color="tab:orange", mec="black")
+    ax_bottom.set(xlim=(low, high), ylim=(min(curve.min(), 0.0) * 1.05, top), xlabel=f"${v}$ and $x$",
+                  title=f"integrate: $c({shift:.2f}) = {area:.3f}$")
+    if legend:
+        ax_top.legend(loc="upper left", fontsize=8)
+        ax_bottom.legend(loc="upper left", fontsize=8)
+    return area
 
 
 # ---------------------------------------------------------------------------

@@ -202,6 +202,17 @@ def test_numerical_gradient_of_a_quadratic():
     np.testing.assert_array_equal(x, [0.5, -1.5])  # not modified
 
 
+def test_central_differences_are_exact_for_a_quadratic_but_not_a_cubic():
+    # Chapter 4: for a quadratic the central difference has no truncation error, so even a
+    # step of 1 is exact up to rounding; for a cubic the error is eps**2 times the third derivative.
+    matrix = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([0.5, -1.5])
+    big_step = numerical_gradient(lambda v: float(v @ matrix @ v), x, eps=1.0)
+    np.testing.assert_allclose(big_step, 2 * matrix @ x, atol=1e-12)
+    cubic = numerical_gradient(lambda v: float(np.sum(v**3)), x, eps=0.1)
+    np.testing.assert_allclose(cubic - 3 * x**2, [0.01, 0.01], rtol=1e-9)  # (eps**2 / 6) * 6
+
+
 def test_numerical_gradient_keeps_the_shape():
     x = np.arange(6.0).reshape(2, 3)
     np.testing.assert_allclose(numerical_gradient(lambda v: float(np.sum(v**3)), x), 3 * x**2,

@@ -183,6 +183,17 @@ def test_crossover_size(slow, fast, expected):
     assert filters.crossover_size([3, 5, 7, 9], slow, fast) == expected
 
 
+def test_crossover_size_margin_ignores_near_ties():
+    slow, fast = [1.0, 2.0, 3.0, 4.0], [1.1, 1.9, 1.0, 1.0]    # 5 wins by only 5 %
+    assert filters.crossover_size([3, 5, 7, 9], slow, fast) == 5
+    assert filters.crossover_size([3, 5, 7, 9], slow, fast, margin=1.25) == 7
+    assert filters.crossover_size([3, 5, 7, 9], slow, fast, margin=5.0) is None
+    with pytest.raises(ValueError, match="margin must be >= 1"):
+        filters.crossover_size([3, 5], [1.0, 2.0], [1.0, 1.0], margin=0.5)
+    with pytest.raises(TypeError, match="margin"):
+        filters.crossover_size([3, 5], [1.0, 2.0], [1.0, 1.0], margin="1.2")
+
+
 # --------------------------------------------------------------------------- figures
 def test_filter_grid_draws_one_column_per_setting(image):
     import matplotlib.pyplot as plt

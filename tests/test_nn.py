@@ -432,3 +432,88 @@ def test_perceptron_figures():
     html = perceptron.animate_perceptron(x, y, result, max_frames=3)
     assert "<script" in html.data
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- diagrams
+
+
+def test_draw_network_draws_the_units_and_names_every_shape():
+    ax = nn.draw_network([3136, 1000, 1000, 10], max_units=6)
+    drawn = sum(len(c.get_offsets()) for c in ax.collections)
+    assert drawn == 6 + 6 + 6 + 6, "wide layers are capped at max_units circles"
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for shape in ("(B, 3136)", "(B, 1000)", "(B, 10)", "(3136, 1000)", "(1000, 1000)", "(1000, 10)",
+                  "(10,)"):
+        assert shape in texts, shape
+    assert texts.count("\u22ee") == 4, "every capped layer shows a gap"
+    ax = nn.draw_network([2, 4, 1], batch="N")
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 7
+    assert "(N, 4)" in " ".join(t.get_text() for t in ax.texts)
+    plt.close("all")
+
+
+def test_draw_network_leaves_the_gap_free_and_aligns_the_weight_shapes():
+    for max_units in (3, 5, 6):
+        ax = nn.draw_network([3136, 1000, 10, 2], max_units=max_units)
+        gaps = [t.get_position() for t in ax.texts if t.get_text() == "\u22ee"]
+        points = np.concatenate([np.asarray(c.get_offsets()) for c in ax.collections])
+        assert len(gaps) == 3, "three capped layers, three gaps"
+        for x, y in gaps:
+            beside = np.abs(points[:, 0] - x) < 1e-9
+            assert beside.sum() == max_units, "a capped column shows max_units circles"
+            assert np.abs(points[beside, 1] - y).min() >= 0.8 - 1e-9, "a gap marker sits on a circle"
+            assert points[beside, 1].min() < y < points[beside, 1].max(), "the gap is between the groups"
+        weight_heights = {round(t.get_position()[1], 9) for t in ax.texts if "W^" in t.get_text()}
+        assert len(weight_heights) == 1, f"weight shapes at several heights: {weight_heights}"
+        plt.close("all")
+
+
+def test_draw_network_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="at least one layer"):
+        nn.draw_network([3])
+    with pytest.raises(TypeError, match="list of ints"):
+        nn.draw_network("23")
+    with pytest.raises(ValueError, match=">= 1"):
+        nn.draw_network([2, 0])
+    with pytest.raises(ValueError, match="max_units"):
+        nn.draw_network([2, 3], max_units=2)
+    with pytest.raises(TypeError, match="batch"):
+        nn.draw_network([2, 3], batch=4)
+
+
+def test_draw_circuit_writes_values_above_and_gradients_below():
+    nodes = {"x": (0, 0, "$x$", False), "w": (0, 1, "$w$", False), "m": (1, 0.5, "*", True)}
+    ax = nn.draw_circuit(nodes, [("x", "m", 2.0, -0.5), ("w", "m", 0.25, 1.5), ("m", None, 0.5, 1.0)])
+    texts = {t.get_text(): t for t in ax.texts}
+    for value in ("2", "-0.5", "0.25", "1.5", "0.5", "1"):
+        assert value in texts, value
+    assert texts["2"].get_color() == "tab:green" and texts["-0.5"].get_color() == "tab:red"
+    assert texts["2"].get_position()[1] > texts["-0.5"].get_position()[1], "value above, gradient below"
+    assert len(ax.patches) == 1, "one circle per operation, none for inputs"
+    plt.close("all")
+
+
+def test_draw_circuit_rejects_bad_arguments():
+    nodes = {"x": (0, 0, "$x$", False), "m": (1, 0, "*", True)}
+    with pytest.raises(ValueError, match="not in nodes"):
+        nn.draw_circuit(nodes, [("x", "y", 1.0, 1.0)])
+    with pytest.raises(ValueError, match="finite"):
+        nn.draw_circuit(nodes, [("x", "m", float("nan"), 1.0)])
+    with pytest.raises(TypeError, match="nodes"):
+        nn.draw_circuit([], [])
+    with pytest.raises(TypeError, match="x, y, label"):
+        nn.draw_circuit({"x": (0, 0)}, [])
+    with pytest.raises(TypeError, match="each edge"):
+        nn.draw_circuit(nodes, [("x", "m")])
+
+
+def test_draw_neuron_labels_inputs_weights_and_bias():
+    ax = nn.draw_neuron(2)
+    texts = [t.get_text() for t in ax.texts]
+    for label in ("$x_{1}$", "$x_{2}$", "$w_{1}$", "$w_{2}$", "$b$", "$1$", r"$\varphi$"):
+        assert label in texts, label
+    with pytest.raises(ValueError, match="between 1 and 6"):
+        nn.draw_neuron(7)
+    with pytest.raises(TypeError, match="n_inputs"):
+        nn.draw_neuron(2.0)
+    plt.close("all")

@@ -284,3 +284,84 @@ def test_animate_rejects_bad_arguments(fig, update, frames, kwargs, error, match
     figure = Figure() if fig is None else fig
     with pytest.raises(error, match=match):
         animate(figure, update, frames, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# draw_flip_and_slide
+# --------------------------------------------------------------------------
+
+
+def unit_box(s):
+    return (np.abs(s) <= 0.5).astype(float)
+
+
+@pytest.mark.parametrize("shift, expected", [(0.0, 1.0), (0.5, 0.5), (-0.75, 0.25), (1.5, 0.0)])
+def test_flip_and_slide_area_is_the_overlap_of_two_boxes(shift, expected):
+    # Two unit boxes: c(x) = max(0, 1 - |x|), the triangle.
+    area = plotting.draw_flip_and_slide(unit_box, unit_box, shift)
+    assert area == pytest.approx(expected, abs=5e-3)
+
+
+def test_flip_and_slide_flips_an_asymmetric_kernel():
+    # g(t) = exp(-t) for t >= 0: c(x) = integral over the bar of exp(-(x - s)), 0 for x < -1/2.
+    def decay(t):
+        return np.where(t >= 0, np.exp(-np.maximum(t, 0)), 0.0)
+
+    for shift in (-1.0, 0.0, 1.0, 2.0):
+        exact = 0.0 if shift < -0.5 else (
+            1 - np.exp(-(shift + 0.5)) if shift <= 0.5 else np.exp(-(shift - 0.5)) - np.exp(-(shift + 0.5)))
+        assert plotting.draw_flip_and_slide(unit_box, decay, shift) == pytest.approx(exact, abs=5e-3)
+    # Without the flip (correlation) the area at x = 1 would be 0: the kernel would point right.
+    fig, axes = plt.subplots(2, 1)
+    plotting.draw_flip_and_slide(unit_box, decay, 1.0, axes=axes)
+    flipped = axes[0].lines[1].get_ydata()
+    s = axes[0].lines[1].get_xdata()
+    assert np.all(flipped[s > 1.0 + 1e-9] == 0) and flipped[np.argmin(np.abs(s - 0.0))] > 0
+
+
+def test_flip_and_slide_traces_the_curve_up_to_the_shift():
+    fig, axes = plt.subplots(2, 1)
+    area = plotting.draw_flip_and_slide(unit_box, unit_box, 0.25, axes=axes, legend=False)
+    faint, traced = axes[1].lines[0], axes[1].lines[1]
+    x, c = faint.get_xdata(), faint.get_ydata()
+    assert np.allclose(c, np.maximum(0, 1 - np.abs(x)), atol=5e-3), "the faint curve is the triangle"
+    assert traced.get_xdata().max() == pytest.approx(0.25) and traced.get_ydata()[-1] == area
+    assert axes[0].get_legend() is None
+    # Redrawing on the same axes replaces the drawing (as an animation does).
+    plotting.draw_flip_and_slide(unit_box, unit_box, 0.5, axes=axes)
+    assert len(axes[1].lines) == 3 and axes[0].get_legend() is not None
+
+
+def test_flip_and_slide_names_the_integration_variable():
+    fig, axes = plt.subplots(2, 1)
+    plotting.draw_flip_and_slide(unit_box, unit_box, 0.0, axes=axes)
+    labels = [line.get_label() for line in axes[0].lines[:2]]
+    assert labels == ["$f(s)$", "$g(x - s)$"] and axes[1].get_xlabel() == "$s$ and $x$"
+    area = plotting.draw_flip_and_slide(unit_box, unit_box, 0.0, axes=axes, variable="u")
+    labels = [line.get_label() for line in axes[0].lines[:2]]
+    assert labels == ["$f(u)$", "$g(x - u)$"] and axes[1].get_xlabel() == "$u$ and $x$"
+    assert "g(x - u)" in axes[0].collections[0].get_label()
+    assert area == pytest.approx(1.0, abs=5e-3), "the name changes no number"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, match",
+    [
+        (("no", unit_box, 0.0), {}, TypeError, "f must be callable"),
+        ((unit_box, unit_box, "0"), {}, TypeError, "shift"),
+        ((unit_box, unit_box, 5.0), {}, ValueError, "shift must lie in span"),
+        ((unit_box, unit_box, 0.0), {"span": (1.0, -1.0)}, ValueError, "low < high"),
+        ((unit_box, unit_box, 0.0), {"span": 3}, TypeError, "span"),
+        ((unit_box, unit_box, 0.0), {"samples": 2}, ValueError, "samples"),
+        ((unit_box, unit_box, 0.0), {"axes": "ab"}, TypeError, "axes"),
+        ((unit_box, unit_box, 0.0), {"legend": 1}, TypeError, "legend"),
+        ((unit_box, unit_box, 0.0), {"variable": 1}, TypeError, "variable must be a str"),
+        ((unit_box, unit_box, 0.0), {"variable": "u$"}, ValueError, "letters"),
+        ((lambda s: s[:-1], unit_box, 0.0), {}, ValueError, "same shape"),
+        ((unit_box, lambda t: t / 0.0, 0.0), {}, ValueError, "NaN or infinite"),
+    ],
+)
+def test_flip_and_slide_rejects_bad_arguments(args, kwargs, error, match):
+    with np.errstate(divide="ignore", invalid="ignore"), pytest.raises(error, match=match):
+        plotting.draw_flip_and_slide(*args, **kwargs)

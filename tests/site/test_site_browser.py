@@ -97,9 +97,13 @@ def test_links_and_anchors_resolve(html_dir):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_launch_buttons_open_the_chapter(html_dir, chapter):
-    """Binder opens JupyterLab on the chapter; Colab opens the chapter's .ipynb on GitHub."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
-    repo = urlsplit(config["url"]).path.strip("/")
+    """Binder opens JupyterLab on the chapter; Colab opens its reader edition on GitHub
+    (published with the website: book_ext/reader_notebooks.py)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repository, sphinx = config["repository"], config["sphinx"]["config"]
+    repo = urlsplit(repository["url"]).path.strip("/")
+    pages_branch = sphinx["reader_notebooks_branch"]
+    folder = sphinx["reader_notebooks_folder"]
     page = html_dir / f"{chapter}.html"
     assert page.is_file(), f"{chapter}.html was not built"
     links = set(re.findall(r'href="([^"]+)"', page.read_text().replace("&amp;", "&")))
@@ -107,10 +111,13 @@ def test_launch_buttons_open_the_chapter(html_dir, chapter):
     colab = [u for u in links if u.startswith("https://colab.research.google.com/")]
     assert binder, f"{chapter}: no Binder launch button"
     parts = urlsplit(binder[0])
-    assert parts.path == f"/v2/gh/{repo}/{config['branch']}", binder[0]
+    assert parts.path == f"/v2/gh/{repo}/{repository['branch']}", binder[0]
     assert parse_qs(parts.query)["urlpath"][0] == f"lab/tree/{chapter}.ipynb", binder[0]
-    assert colab == [f"https://colab.research.google.com/github/{repo}/blob/{config['branch']}/"
-                     f"{chapter}.ipynb"], colab
+    name = chapter.rsplit("/", 1)[-1]
+    assert colab == [f"https://colab.research.google.com/github/{repo}/blob/{pages_branch}/"
+                     f"{folder}/{name}.ipynb"], colab
+    assert (html_dir / folder / f"{name}.ipynb").is_file(), f"{chapter}: no reader edition"
+    assert (ROOT / f"{chapter}.ipynb").is_file()
 
 
 # ---------------------------------------------------------------------- in the browser

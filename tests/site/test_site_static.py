@@ -118,8 +118,9 @@ def test_api_page_lists_every_helpers_module():
 #: import name -> distribution name, where they differ.
 _DISTRIBUTIONS = {"sklearn": "scikit-learn", "PIL": "pillow", "tensorflow": "tensorflow-cpu",
                   "IPython": "ipython"}
-#: Provided by Binder's own Jupyter environment, or imported only when present.
-_PROVIDED = {"IPython", "ipykernel", "myst_nb", "helpers"}
+#: Provided by Binder's own Jupyter environment, or imported only when present; jax only
+#: when the experiment grid runs on a GPU with KERAS_BACKEND=jax (helpers/experiments.py).
+_PROVIDED = {"IPython", "ipykernel", "myst_nb", "helpers", "jax"}
 
 
 def _third_party_imports() -> dict[str, str]:
@@ -201,11 +202,16 @@ def test_readme_badges_point_at_this_repository():
             target = urlpath.removeprefix("lab").removeprefix("/tree").strip("/")
             assert not target or (ROOT / target).exists(), f"{link}: {target} does not exist"
         elif parts.netloc == "colab.research.google.com":
+            # Colab opens a chapter's reader edition, published with the website
+            # (book_ext/reader_notebooks.py; _config.yml: reader_notebooks_branch/_folder).
             kinds.add("colab")
             assert image == "https://colab.research.google.com/assets/colab-badge.svg", image
-            prefix = f"/github/{repo}/blob/{branch}/"
+            readers = CONFIG["sphinx"]["config"]
+            prefix = (f"/github/{repo}/blob/{readers['reader_notebooks_branch']}/"
+                      f"{readers['reader_notebooks_folder']}/")
             assert parts.path.startswith(prefix), link
-            assert (ROOT / parts.path.removeprefix(prefix)).is_file(), f"{link}: no such notebook"
+            chapter = ROOT / "chapters" / parts.path.removeprefix(prefix)
+            assert chapter.is_file(), f"{link}: no such chapter"
     assert kinds >= {"binder", "colab"}, f"README.md needs a Binder and a Colab badge, has {kinds}"
 
 

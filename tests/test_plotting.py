@@ -106,7 +106,7 @@ def test_number_grid_constant_array_is_fine():
         ({"values": [[1 + 1j]]}, TypeError, "complex"),
         ({"values": [1, 2, 3]}, ValueError, "2-D"),
         ({"values": np.zeros((0, 3))}, ValueError, "empty"),
-        ({"values": [[np.inf]]}, ValueError, "infinite"),
+        ({"values": [[np.inf]]}, ValueError, "infinity"),
         ({"values": [[1]], "fmt": 3}, TypeError, "fmt"),
         ({"values": [[1]], "fmt": "q"}, ValueError, "fmt"),
         ({"values": [[1]], "ax": "axes"}, TypeError, "ax"),
@@ -210,7 +210,7 @@ def test_sliding_step_relayouts_a_figure_for_other_shapes():
         ((IMAGE, KERNEL, 0), {"fig": "figure"}, TypeError, "fig"),
         ((IMAGE, KERNEL, 0), {"fillvalue": None}, TypeError, "fillvalue"),
         ((IMAGE, np.ones((5, 5)), 0), {"mode": "valid"}, ValueError, "fit"),
-        ((IMAGE[0], KERNEL, 0), {}, ValueError, "image must be 2-D"),
+        ((IMAGE[0], KERNEL, 0), {}, ValueError, "image must be a 2-D"),
         ((IMAGE, [[np.nan]], 0), {}, ValueError, "kernel"),
     ],
 )

@@ -37,13 +37,18 @@ def choice(value: Any, name: str, allowed: Sequence[str]) -> str:
 
 def integer(value: Any, name: str, *, minimum: int | None = None, odd: bool = False) -> int:
     """``value`` as an int (bools refused), at least ``minimum``, odd if ``odd``."""
+    parity = "odd " if odd else ""
+    if minimum == 1:
+        expected = f"a positive {parity}int"
+    elif minimum is None:
+        expected = f"an {parity}int"
+    else:
+        expected = f"an {parity}int >= {minimum}"
     if not _is_int(value):
-        raise TypeError(f"{name} must be an int, got {_given(value)}")
+        raise TypeError(f"{name} must be {expected}, got {_given(value)}")
     value = int(value)
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    if odd and value % 2 == 0:
-        raise ValueError(f"{name} must be odd (a kernel with a centre pixel), got {value}")
+    if (minimum is not None and value < minimum) or (odd and value % 2 == 0):
+        raise ValueError(f"{name} must be {expected}, got {value}")
     return value
 
 
@@ -53,11 +58,12 @@ def real(value: Any, name: str, *, positive: bool = False, optional: bool = Fals
     if optional and value is None:
         return None
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        kind = "None or a real number" if optional else "a real number"
+        kind = "a positive real number" if positive else "a real number"
+        kind = f"None or {kind}" if optional else kind
         raise TypeError(f"{name} must be {kind}, got {_given(value)}")
     value = float(value)
     if positive and not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+        raise ValueError(f"{name} must be a positive finite number, got {value}")
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return value
@@ -86,8 +92,11 @@ def real_array(
     copy when none is needed). ``allow_nan``: NaN passes (missing values in a
     plot), infinity never does.
     """
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    expected = "" if allowed is None else " or ".join(f"{n}-D" for n in allowed) + " "
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
+        raise TypeError(f"{name} must be a {expected}array of real numbers, got "
+                        f"{type(value).__name__}")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged nested lists
@@ -97,10 +106,8 @@ def real_array(
         kinds = "bool, int or float" if allow_bool else "int or float"
         raise TypeError(f"{name} must hold real numbers ({kinds}), got a {array.dtype} array "
                         f"of shape {array.shape}")
-    allowed = (ndim,) if isinstance(ndim, int) else ndim
     if allowed is not None and array.ndim not in allowed:
-        expected = " or ".join(f"{n}-D" for n in allowed)
-        raise ValueError(f"{name} must be a {expected} array, got shape {array.shape}")
+        raise ValueError(f"{name} must be {expected.strip()}, got shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
     if dtype is not None:
@@ -133,13 +140,10 @@ def shape_pair(shape: Any, name: str) -> tuple[int, int]:
 def size_pair(size: Any, name: str, *, minimum: int = 1, odd: bool = False) -> tuple[int, int]:
     """``size`` as ``(rows, cols)``: an int ``n`` means ``(n, n)``, or a pair of ints;
     each at least ``minimum``, and odd if ``odd``."""
-    expected = (f"an int or a pair (rows, cols) of {'odd ' if odd else ''}ints >= {minimum}")
     if _is_int(size):
-        pair = (size, size)
-    elif isinstance(size, (tuple, list)) and len(size) == 2 and all(map(_is_int, size)):
-        pair = tuple(size)
-    else:
-        raise TypeError(f"{name} must be {expected}, got {_given(size)}")
-    if min(pair) < minimum or (odd and any(n % 2 == 0 for n in pair)):
-        raise ValueError(f"{name} must be {expected}, got {size!r}")
-    return int(pair[0]), int(pair[1])
+        n = integer(size, name, minimum=minimum, odd=odd)
+        return n, n
+    if isinstance(size, (tuple, list)) and len(size) == 2:
+        return (integer(size[0], f"{name}[0]", minimum=minimum, odd=odd),
+                integer(size[1], f"{name}[1]", minimum=minimum, odd=odd))
+    raise TypeError(f"{name} must be an int or a pair (rows, cols) of ints, got {_given(size)}")

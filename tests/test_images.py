@@ -71,14 +71,14 @@ def test_deterministic_and_returns_copies():
     [
         (0, ValueError, "size must be"),
         (-5, ValueError, "size must be"),
-        ((10, 0), ValueError, "size must be"),
+        ((10, 0), ValueError, r"size\[1\] must be"),
         (MAX_SIDE + 1, ValueError, "at most"),
         (2.5, TypeError, "size must be an int or a pair"),
         (True, TypeError, "size must be an int or a pair"),
         ("64", TypeError, "size must be an int or a pair"),
         ((64,), TypeError, "size must be an int or a pair"),
         ((64, 64, 3), TypeError, "size must be an int or a pair"),
-        ((64.0, 64), TypeError, "size must be an int or a pair"),
+        ((64.0, 64), TypeError, r"size\[0\] must be a positive int"),
     ],
 )
 def test_bad_sizes(size, error, pattern):
@@ -172,7 +172,7 @@ def test_show_images_signed_forced_and_limits(close_figures):
     [
         (([],), {}, ValueError, "at least one image"),
         ((np.ones((2, 2, 3)),), {}, ValueError, "list of 2-D arrays"),
-        (([np.ones(3)],), {}, ValueError, r"images\[0\] must be a 2-D"),
+        (([np.ones(3)],), {}, ValueError, r"images\[0\] must be 2-D"),
         (([np.ones((2, 2)), np.full((2, 2), np.nan)],), {}, ValueError, r"images\[1\]"),
         (([np.ones((2, 2), dtype=complex)],), {}, TypeError, r"images\[0\]"),
         ((42,), {}, TypeError, "images must be a list"),
@@ -180,9 +180,9 @@ def test_show_images_signed_forced_and_limits(close_figures):
         (([np.ones((2, 2))], "a"), {}, TypeError, "titles must be a list"),
         (([np.ones((2, 2))], [1]), {}, TypeError, r"titles\[0\] must be a string"),
         (([np.ones((2, 2))],), {"signed": "yes"}, TypeError, "signed must be"),
-        (([np.ones((2, 2))],), {"ncols": 0}, ValueError, "ncols must be >= 1"),
-        (([np.ones((2, 2))],), {"ncols": 2.0}, TypeError, "ncols must be an int"),
-        (([np.ones((2, 2))],), {"size": -1}, ValueError, "size must be a finite number > 0"),
+        (([np.ones((2, 2))],), {"ncols": 0}, ValueError, "ncols must be a positive int"),
+        (([np.ones((2, 2))],), {"ncols": 2.0}, TypeError, "ncols must be a positive int"),
+        (([np.ones((2, 2))],), {"size": -1}, ValueError, "size must be a positive"),
         (([np.ones((2, 2))],), {"vmin": 1, "vmax": 0}, ValueError, "vmin must be below vmax"),
         (([np.ones((2, 2))],), {"vmin": np.nan}, ValueError, "vmin must be finite"),
         (([np.ones((2, 2))],), {"suptitle": 3}, TypeError, "suptitle must be a string"),

@@ -210,7 +210,7 @@ def test_sliding_step_relayouts_a_figure_for_other_shapes():
         ((IMAGE, KERNEL, 0), {"fig": "figure"}, TypeError, "fig"),
         ((IMAGE, KERNEL, 0), {"fillvalue": None}, TypeError, "fillvalue"),
         ((IMAGE, np.ones((5, 5)), 0), {"mode": "valid"}, ValueError, "fit"),
-        ((IMAGE[0], KERNEL, 0), {}, ValueError, "image must be a 2-D"),
+        ((IMAGE[0], KERNEL, 0), {}, ValueError, "image must be 2-D"),
         ((IMAGE, [[np.nan]], 0), {}, ValueError, "kernel"),
     ],
 )

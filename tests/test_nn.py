@@ -221,10 +221,10 @@ def problem():
     [
         (dict(x=np.zeros(4)), ValueError, "x must be 2-D"),
         (dict(x=np.zeros((4, 3))), ValueError, "features"),
-        (dict(x=np.zeros((0, 2))), ValueError, "at least one"),
+        (dict(x=np.zeros((0, 2))), ValueError, "x must not be empty"),
         (dict(x=np.array([[np.nan, 0.0]] * 4)), ValueError, "NaN"),
         (dict(x=np.array([["a", "b"]] * 4)), TypeError, "x must hold real numbers"),
-        (dict(x="abc"), TypeError, "x must be a numeric array"),
+        (dict(x="abc"), TypeError, "x must be a 2-D array of real numbers"),
         (dict(x=[[1.0, 2.0], [3.0]]), ValueError, "rectangular"),
         (dict(y=np.zeros((4, 2))), ValueError, r"y must have shape \(4, 1\)"),
         (dict(y=np.zeros(3)), ValueError, "y must have shape"),
@@ -473,7 +473,7 @@ def test_draw_network_rejects_bad_arguments():
         nn.draw_network([3])
     with pytest.raises(TypeError, match="list of ints"):
         nn.draw_network("23")
-    with pytest.raises(ValueError, match=">= 1"):
+    with pytest.raises(ValueError, match="must be a positive int"):
         nn.draw_network([2, 0])
     with pytest.raises(ValueError, match="max_units"):
         nn.draw_network([2, 3], max_units=2)

@@ -918,10 +918,13 @@ def make_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles, a classic problem no straight line separates.
 
+    :func:`sklearn.datasets.make_moons`, unshuffled, with the book's seeding
+    (``seed`` or a NumPy ``rng``) and labels as a column, as :func:`train` wants.
+
     Parameters
     ----------
     n : int >= 2, default 200
-        Number of points (half in each class, the first class gets the extra one).
+        Number of points (half in each class; the second class gets the extra one).
     noise : float >= 0, default 0.1
         Standard deviation of Gaussian noise added to each coordinate.
     seed : int, optional
@@ -937,7 +940,8 @@ def make_moons(
     Raises
     ------
     TypeError
-        If ``n`` is not an int or neither/both of ``seed``/``rng`` are given.
+        If ``n`` is not an int, ``noise`` not a number, or neither/both of
+        ``seed``/``rng`` are given.
     ValueError
         If ``n < 2`` or ``noise < 0``.
 
@@ -951,22 +955,17 @@ def make_moons(
     >>> x.shape, y.shape, int(y.sum())
     ((10, 2), (10, 1), 5)
     """
-    n = integer(n, "n", minimum=1)
-    if n < 2:
-        raise ValueError(f"n must be >= 2 (one point per moon), got {n}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
-        raise ValueError(f"noise must be a real number >= 0, got {noise!r}")
+    from sklearn.datasets import make_moons as sklearn_make_moons
+
+    n = integer(n, "n", minimum=2)
+    noise = real(noise, "noise")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
     if (seed is None) == (rng is None):
         raise TypeError("make_moons needs exactly one of seed= or rng=")
-    rng = np.random.default_rng(seed) if rng is None else rng
-    n_upper = n - n // 2
-    t_upper = np.linspace(0, np.pi, n_upper)
-    t_lower = np.linspace(0, np.pi, n // 2)
-    upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
-    lower = np.column_stack([1 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
-    x = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
-    y = np.concatenate([np.zeros(n_upper), np.ones(n // 2)])[:, None]
-    return x, y
+    random_state = seed if rng is None else int(rng.integers(2**32))
+    x, y = sklearn_make_moons(n, shuffle=False, noise=noise, random_state=random_state)
+    return x, y.astype(np.float64)[:, None]
 
 
 # --------------------------------------------------------------------------- figures

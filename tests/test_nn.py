@@ -336,8 +336,13 @@ def test_toy_data():
     np.testing.assert_array_equal(y.ravel(), [0, 1, 1, 0])
     a, b = nn.make_moons(51, noise=0.1, seed=3)
     c, d = nn.make_moons(51, noise=0.1, seed=3)
-    assert a.shape == (51, 2) and b.shape == (51, 1) and int(b.sum()) == 25
+    assert a.shape == (51, 2) and b.shape == (51, 1) and int(b.sum()) == 26  # odd point: moon 1
     np.testing.assert_array_equal(a, c)
+    from sklearn.datasets import make_moons
+
+    x_sk, y_sk = make_moons(51, shuffle=False, noise=0.1, random_state=3)
+    np.testing.assert_array_equal(a, x_sk)
+    np.testing.assert_array_equal(b.ravel(), y_sk)
     clean, _ = nn.make_moons(20, noise=0.0, seed=0)
     assert np.abs(clean).max() <= 2.0 + 1e-12
     with pytest.raises(ValueError, match="noise"):

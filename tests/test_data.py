@@ -462,10 +462,10 @@ def test_article_indices_size_follows_sklearn_rounding():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        (dict(n=0), ValueError, "n must be >= 1"),
+        (dict(n=0), ValueError, "n must be a positive int"),
         (dict(n=1), ValueError, "no training digits"),
-        (dict(n=10.0), TypeError, "n must be an int"),
-        (dict(n=True), TypeError, "n must be an int"),
+        (dict(n=10.0), TypeError, "n must be a positive int"),
+        (dict(n=True), TypeError, "n must be a positive int"),
         (dict(n=100_001), ValueError, "at most .* 100000"),
         (dict(test_size=0.0), ValueError, "test_size"),
         (dict(test_size=1.0), ValueError, "test_size"),

@@ -225,6 +225,8 @@ def _taught_in(docstring: str, chapters: list[int]) -> list[int] | None:
 def _helpers_definitions() -> list[tuple[str, str, str]]:
     found = []
     for py in sorted((ROOT / "helpers").glob("*.py")):
+        if py.stem.startswith("_") and py.stem != "__init__":
+            continue  # private modules (_validate, _core) serve the helpers, not the chapters
         for node in ast.parse(py.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
                 found.append((py.stem, node.name, ast.get_docstring(node) or ""))

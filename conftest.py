@@ -1,111 +1,102 @@
-"""Execute each notebook once: nbval's run also fills the book's jupyter-cache.
+"""pytest set-up for the whole repository: the nbval-to-cache bridge and the fast suite.
 
-``make test`` runs every chapter under nbval. When a chapter passes, this
-plugin writes the outputs nbval collected into the jupyter-cache that
-``jupyter-book build`` reads (``_build/.jupyter_cache``), keyed exactly as
-myst-nb keys it (the code cells' source and the kernelspec). A following
-``make book`` then renders those outputs instead of executing the notebook a
-second time, which halves CI time. Nothing is cached for a notebook that
-failed, was skipped, or used ipywidgets (myst-nb needs the widget state that
-only its own executor records, so the build executes those itself).
+* :mod:`book_ext.nbval_cache` (a plugin loaded here) stores the outputs of each
+  chapter nbval executed in the book's jupyter-cache, stamped with the code
+  that made them, so ``make book`` after ``make test`` executes nothing twice.
+* ``--fast`` (``make test-fast``) leaves out the slow tests: those marked
+  ``slow``, those that request a ``keras``/``tensorflow`` fixture, and whole
+  modules (test modules, and helpers modules collected for their docstring
+  examples) that import TensorFlow or Keras when imported (collecting them
+  alone costs TensorFlow's start-up). A test that starts TensorFlow without
+  being marked fails in a fast run, so the fast suite stays fast.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-import time
+import ast
+import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent
-CACHE = ROOT / "_build" / ".jupyter_cache"
+pytest_plugins = ["book_ext.nbval_cache"]
 
-_runs: dict[Path, dict] = {}
-
-_PROBE = (
-    "import json as _j, sys as _s\n"
-    "_p = {path!r}\n"
-    "with open(_p, 'w') as _f:\n"
-    "    _j.dump({{'widgets': 'ipywidgets' in _s.modules}}, _f)\n"
-)
+#: Modules whose import starts TensorFlow (Keras 3 imports its backend at once).
+HEAVY = ("tensorflow", "keras")
+#: Fixtures that hand a test Keras or TensorFlow.
+HEAVY_FIXTURES = {"keras", "tensorflow", "tf"}
 
 
-def _is_nbval_cell(item) -> bool:
-    return type(item).__name__ == "IPyNbCell" and hasattr(item, "test_outputs")
+def pytest_addoption(parser):
+    parser.addoption("--fast", action="store_true",
+                     help="leave out slow tests (training, TensorFlow, book builds); "
+                          "fail any other test that starts TensorFlow")
 
 
-def pytest_runtest_setup(item):
-    if _is_nbval_cell(item):
-        path = Path(str(item.parent.fspath)).resolve()
-        _runs.setdefault(path, {"ok": True, "outputs": {}, "start": time.time()})
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: trains a network, starts TensorFlow or builds a book "
+                   "(left out by make test-fast)")
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    if not _is_nbval_cell(item) or call.when != "call":
-        return
-    report = outcome.get_result()
-    path = Path(str(item.parent.fspath)).resolve()
-    run = _runs.setdefault(path, {"ok": True, "outputs": {}, "start": time.time()})
-    run["end"] = time.time()
-    if not report.passed:
-        run["ok"] = False
-        return
-    run["outputs"][item.cell_num] = item.test_outputs or []
-    siblings = [i for i in item.session.items if _is_nbval_cell(i) and i.parent is item.parent]
-    if item is siblings[-1] and run["ok"]:
-        run["uses_widgets"] = _probe_widgets(item)
+def imports_tensorflow_at_import(path: Path) -> bool:
+    """Whether importing the module ``path`` (a test or a helpers module) starts TensorFlow.
 
-
-def _probe_widgets(item) -> bool | None:
-    """Ask the still-running kernel whether the notebook imported ipywidgets."""
-    kernel = item.parent.kernel
-    with tempfile.TemporaryDirectory() as tmp:
-        answer = Path(tmp) / "probe.json"
-        try:
-            msg_id = kernel.execute_cell_input(_PROBE.format(path=str(answer)), allow_stdin=False)
-            kernel.await_idle(msg_id, 60)
-            return bool(json.loads(answer.read_text())["widgets"])
-        except Exception:  # noqa: BLE001 - any doubt means: do not cache
-            return None
-
-
-def pytest_sessionfinish(session, exitstatus):
-    if not _runs or os.environ.get("BOOK_NO_NBVAL_CACHE"):
-        return
+    Module-level statements only (not function bodies): ``import keras``,
+    ``from tensorflow import ...`` or ``helpers.setup(..., keras=True)``.
+    """
     try:
-        import nbformat
-        from jupyter_cache import get_cache
-        from jupyter_cache.base import CacheBundleIn
-    except ImportError:
-        return
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    for path, run in _runs.items():
-        if not run["ok"] or run.get("uses_widgets") is not False:
-            continue
-        notebook = nbformat.read(path, as_version=4)
-        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-        if sorted(run["outputs"]) != list(range(len(code))):
-            continue  # some cell was skipped or deselected
-        for count, cell in enumerate(code, start=1):
-            cell.outputs = [nbformat.from_dict(dict(out)) for out in run["outputs"][count - 1]]
-            cell.execution_count = count
-            for out in cell.outputs:
-                if out.output_type == "execute_result":
-                    out.execution_count = count
-        try:
-            nbformat.validate(notebook)
-        except nbformat.ValidationError:
-            continue
-        cache = get_cache(str(CACHE))
-        cache.cache_notebook_bundle(
-            CacheBundleIn(notebook, str(path), data={"execution_seconds": run["end"] - run["start"]}),
-            check_validity=False,
-            overwrite=True,
-        )
-        if reporter is not None:
-            reporter.write_line(f"nbval outputs of {path.name} cached for the book build")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in HEAVY for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in HEAVY:
+            return True
+        if isinstance(node, ast.Expr | ast.Assign) and isinstance(node.value, ast.Call):
+            if any(k.arg == "keras" and isinstance(k.value, ast.Constant) and k.value.value
+                   for k in node.value.keywords):
+                return True
+    return False
+
+
+_left_out: list[str] = []
+
+
+def pytest_ignore_collect(collection_path, config):
+    # Test modules, and helpers modules collected for their docstring examples.
+    if (config.getoption("--fast") and collection_path.suffix == ".py"
+            and collection_path.name != "conftest.py"
+            and imports_tensorflow_at_import(collection_path)):
+        _left_out.append(collection_path.name)
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    if config.getoption("--fast"):
+        slow = [item for item in items if item.get_closest_marker("slow")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    before = "tensorflow" in sys.modules
+    result = yield
+    if item.config.getoption("--fast") and not before and "tensorflow" in sys.modules:
+        pytest.fail(f"{item.nodeid} starts TensorFlow: mark it @pytest.mark.slow "
+                    "(make test-fast leaves such tests out)", pytrace=False)
+    return result
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.getoption("--fast") and _left_out:
+        terminalreporter.write_line(
+            "--fast: not collected (they import TensorFlow or Keras): "
+            + ", ".join(sorted(set(_left_out))))

@@ -99,9 +99,28 @@ def api_markdown(root: Path = ROOT) -> str:
     return "\n".join(parts)
 
 
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every file of ``_toc.yml``, root first, in reading order, without suffix."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(entry.get(key, []))
+
+    walk([{key: toc[key]} for key in ("parts", "chapters") if key in toc])
+    return [str(Path(f).with_suffix("")) if Path(f).suffix in (".md", ".ipynb") else f
+            for f in files]
+
+
 def toc_chapters(root: Path = ROOT) -> list[str]:
     """The chapter files of ``_toc.yml`` (``chapters/...``), in order, without suffix."""
-    return re.findall(r"^\s*-\s*file:\s*(chapters/\S+)\s*$", (root / "_toc.yml").read_text(), re.M)
+    return [f for f in toc_files(root) if f.startswith("chapters/")]
 
 
 def _markdown_cells(path: Path) -> list[str]:

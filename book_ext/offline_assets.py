@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     except (SiteAssetsError, subprocess.CalledProcessError) as error:
         print(f"offline_assets: {error}", file=sys.stderr)
         return 1
-        size = sum(p.stat().st_size for p in staged) / 1e6
+    size = sum(p.stat().st_size for p in staged) / 1e6
     print(f"offline_assets: {len(staged)} files ({size:.1f} MB) staged in {OFFLINE.relative_to(ROOT)}")
     for name, version in locked_versions().items():
         print(f"  {name} {version}")

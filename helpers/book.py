@@ -14,9 +14,6 @@ from collections.abc import Iterator
 
 import numpy as np
 
-#: Where the book's source lives; launch buttons and Colab use it.
-REPOSITORY_URL = "https://github.com/conv-to-cnn/conv-to-cnn-book"
-
 _LOG_ENV = {
     # TensorFlow's C++ logging: 3 hides INFO, WARNING and ERROR start-up lines.
     "TF_CPP_MIN_LOG_LEVEL": "3",

@@ -55,7 +55,8 @@ from typing import Any
 
 import numpy as np
 
-from helpers import convolution
+from helpers import _core, convolution
+from helpers._validate import choice, integer, real, real_array, shape_pair
 
 __all__ = [
     "BOUNDARIES",
@@ -81,76 +82,11 @@ OPERATIONS = ("convolve", "correlate")
 #: Keras padding names understood by :func:`one_filter_cnn`.
 PADDINGS = ("valid", "same")
 
-_NUMPY_PAD_MODES = {"wrap": "wrap", "symm": "symmetric"}
 
 
 # --------------------------------------------------------------------------
 # Validation (public boundary only)
 # --------------------------------------------------------------------------
-
-
-def _as_array(value: Any, name: str, ndim: int | tuple[int, ...] | None) -> np.ndarray:
-    """``value`` as a finite, non-empty float64 array with ``ndim`` dimensions (None: any)."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError):  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of real numbers") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    allowed = (ndim,) if isinstance(ndim, int) else ndim
-    if allowed is not None and array.ndim not in allowed:
-        expected = " or ".join(f"{n}-D" for n in allowed)
-        raise ValueError(f"{name} must be {expected}, got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    array = array.astype(np.float64, copy=False)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} must hold only finite values, got NaN or infinity")
-    return array
-
-
-def _as_shape(shape: Any, name: str) -> tuple[int, int]:
-    message = f"{name} must be a pair of positive ints (rows, cols), got {shape!r}"
-    try:
-        items = tuple(shape)
-    except TypeError:
-        raise TypeError(message) from None
-    if len(items) != 2 or not all(
-        isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_)) for n in items
-    ):
-        raise TypeError(message)
-    if min(items) < 1:
-        raise ValueError(message)
-    return int(items[0]), int(items[1])
-
-
-def _check_choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
-    if not isinstance(value, str):
-        raise TypeError(
-            f"{name} must be a str, one of {list(allowed)}, got {type(value).__name__} {value!r}"
-        )
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
-    return value
-
-
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
-
-
-def _check_positive_real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    return value
 
 
 def _check_fits(image_shape: tuple[int, int], kernel_shape: tuple[int, int], mode: str) -> None:
@@ -174,30 +110,6 @@ def _check_output(array: np.ndarray, name: str, expected: tuple[int, int]) -> No
 # --------------------------------------------------------------------------
 
 
-def _plan(
-    image_shape: tuple[int, int], kernel_shape: tuple[int, int], mode: str, operation: str
-) -> tuple[tuple[int, int], tuple[int, int]]:
-    """First row/column of the output inside the *full* result, and the output shape.
-
-    The full correlation (or convolution) of an ``N``-pixel axis with a
-    ``P``-tap kernel has ``N + P - 1`` positions. ``"valid"`` keeps the
-    ``N - P + 1`` from index ``P - 1``; ``"same"`` keeps ``N`` from
-    ``(P - 1) // 2`` (convolution) or ``P // 2`` (correlation), as SciPy.
-    """
-    start, shape = [], []
-    for n, p in zip(image_shape, kernel_shape, strict=True):
-        if mode == "full":
-            start.append(0)
-            shape.append(n + p - 1)
-        elif mode == "same":
-            start.append((p - 1) // 2 if operation == "convolve" else p // 2)
-            shape.append(n)
-        else:
-            start.append(p - 1)
-            shape.append(n - p + 1)
-    return (start[0], start[1]), (shape[0], shape[1])
-
-
 def _padded_index(
     image_shape: tuple[int, int], kernel_shape: tuple[int, int], boundary: str
 ) -> np.ndarray:
@@ -209,9 +121,7 @@ def _padded_index(
     rows, cols = image_shape
     pad = ((kernel_shape[0] - 1,) * 2, (kernel_shape[1] - 1,) * 2)
     index = np.arange(rows * cols).reshape(rows, cols)
-    if boundary == "fill":
-        return np.pad(index, pad, mode="constant", constant_values=-1)
-    return np.pad(index, pad, mode=_NUMPY_PAD_MODES[boundary])
+    return _core.pad(index, pad, boundary, fillvalue=-1)
 
 
 def _tap_index(
@@ -223,7 +133,7 @@ def _tap_index(
     In correlation orientation: the tap ``(m, n)`` of the kernel as given
     for ``"correlate"``, of the flipped kernel for ``"convolve"``.
     """
-    (top, left), (out_rows, out_cols) = _plan(image_shape, kernel_shape, mode, operation)
+    (top, left), (out_rows, out_cols) = _core.placement(image_shape, kernel_shape, mode, operation == "correlate")
     padded = _padded_index(image_shape, kernel_shape, boundary)
     windows = np.lib.stride_tricks.sliding_window_view(padded, kernel_shape)
     return windows[top : top + out_rows, left : left + out_cols]
@@ -240,10 +150,10 @@ def _oriented(kernel: np.ndarray, operation: str) -> np.ndarray:
 
 
 def _layer_matrix(kernel, image_shape, mode, boundary, sparse, operation):
-    kernel = _as_array(kernel, "kernel", 2)
-    image_shape = _as_shape(image_shape, "image_shape")
-    mode = _check_choice(mode, "mode", MODES)
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
+    kernel = real_array(kernel, "kernel", 2)
+    image_shape = shape_pair(image_shape, "image_shape")
+    mode = choice(mode, "mode", MODES)
+    boundary = choice(boundary, "boundary", BOUNDARIES)
     if not isinstance(sparse, (bool, np.bool_)):
         raise TypeError(f"sparse must be a bool, got {type(sparse).__name__} {sparse!r}")
     _check_fits(image_shape, kernel.shape, mode)
@@ -385,9 +295,9 @@ def _padded_values(image: np.ndarray, index: np.ndarray) -> np.ndarray:
 
 def _check_gradient_args(mode, boundary, operation):
     return (
-        _check_choice(mode, "mode", MODES),
-        _check_choice(boundary, "boundary", BOUNDARIES),
-        _check_choice(operation, "operation", OPERATIONS),
+        choice(mode, "mode", MODES),
+        choice(boundary, "boundary", BOUNDARIES),
+        choice(operation, "operation", OPERATIONS),
     )
 
 
@@ -457,12 +367,12 @@ def kernel_gradient(
     >>> kernel_gradient([[1.0, 2.0, 3.0]], [[1.0, 1.0]], (1, 2))
     array([[3., 5.]])
     """
-    image = _as_array(image, "image", 2)
-    upstream_grad = _as_array(upstream_grad, "upstream_grad", 2)
-    kernel_shape = _as_shape(kernel_shape, "kernel_shape")
+    image = real_array(image, "image", 2)
+    upstream_grad = real_array(upstream_grad, "upstream_grad", 2)
+    kernel_shape = shape_pair(kernel_shape, "kernel_shape")
     mode, boundary, operation = _check_gradient_args(mode, boundary, operation)
     _check_fits(image.shape, kernel_shape, mode)
-    (top, left), out_shape = _plan(image.shape, kernel_shape, mode, operation)
+    (top, left), out_shape = _core.placement(image.shape, kernel_shape, mode, operation == "correlate")
     _check_output(upstream_grad, "upstream_grad", out_shape)
 
     padded = _padded_values(image, _padded_index(image.shape, kernel_shape, boundary))
@@ -531,12 +441,12 @@ def input_gradient(
     >>> input_gradient([[1.0, 2.0]], [[1.0, 1.0]], (1, 3))
     array([[1., 3., 2.]])
     """
-    kernel = _as_array(kernel, "kernel", 2)
-    upstream_grad = _as_array(upstream_grad, "upstream_grad", 2)
-    image_shape = _as_shape(image_shape, "image_shape")
+    kernel = real_array(kernel, "kernel", 2)
+    upstream_grad = real_array(upstream_grad, "upstream_grad", 2)
+    image_shape = shape_pair(image_shape, "image_shape")
     mode, boundary, operation = _check_gradient_args(mode, boundary, operation)
     _check_fits(image_shape, kernel.shape, mode)
-    (top, left), out_shape = _plan(image_shape, kernel.shape, mode, operation)
+    (top, left), out_shape = _core.placement(image_shape, kernel.shape, mode, operation == "correlate")
     _check_output(upstream_grad, "upstream_grad", out_shape)
 
     index = _padded_index(image_shape, kernel.shape, boundary)
@@ -602,8 +512,8 @@ def numerical_gradient(
     """
     if not callable(func):
         raise TypeError(f"func must be callable as func(array) -> float, got {type(func).__name__}")
-    x = _as_array(x, "x", None).copy()
-    eps = _check_positive_real(eps, "eps")
+    x = real_array(x, "x", None).copy()
+    eps = real(eps, "eps", positive=True)
 
     def value(array: np.ndarray) -> float:
         result = func(array)
@@ -611,17 +521,7 @@ def numerical_gradient(
             raise TypeError(f"func must return a real scalar, got {result!r}")
         return float(result)
 
-    grad = np.empty_like(x)
-    flat, flat_grad = x.reshape(-1), grad.reshape(-1)
-    for k in range(flat.size):
-        saved = flat[k]
-        flat[k] = saved + eps
-        up = value(x)
-        flat[k] = saved - eps
-        down = value(x)
-        flat[k] = saved
-        flat_grad[k] = (up - down) / (2 * eps)
-    return grad
+    return _core.central_differences(lambda: value(x), x, eps)
 
 
 # --------------------------------------------------------------------------
@@ -672,10 +572,10 @@ def image_patches(
     array([[1., 2.],
            [2., 3.]])
     """
-    image = _as_array(image, "image", 2)
-    kernel_shape = _as_shape(kernel_shape, "kernel_shape")
-    mode = _check_choice(mode, "mode", MODES)
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
+    image = real_array(image, "image", 2)
+    kernel_shape = shape_pair(kernel_shape, "kernel_shape")
+    mode = choice(mode, "mode", MODES)
+    boundary = choice(boundary, "boundary", BOUNDARIES)
     _check_fits(image.shape, kernel_shape, mode)
     index = _tap_index(image.shape, kernel_shape, mode, boundary, "correlate")
     taps = kernel_shape[0] * kernel_shape[1]
@@ -733,13 +633,13 @@ def least_squares_kernel(
     >>> least_squares_kernel(f, target.reshape(8, 7), (1, 2)).round(6)
     array([[ 1., -1.]])
     """
-    image = _as_array(image, "image", 2)
-    target = _as_array(target, "target", (2, 3))
-    kernel_shape = _as_shape(kernel_shape, "kernel_shape")
-    mode = _check_choice(mode, "mode", MODES)
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
+    image = real_array(image, "image", 2)
+    target = real_array(target, "target", (2, 3))
+    kernel_shape = shape_pair(kernel_shape, "kernel_shape")
+    mode = choice(mode, "mode", MODES)
+    boundary = choice(boundary, "boundary", BOUNDARIES)
     _check_fits(image.shape, kernel_shape, mode)
-    _, out_shape = _plan(image.shape, kernel_shape, mode, "correlate")
+    _, out_shape = _core.placement(image.shape, kernel_shape, mode, correlate=True)
     _check_output(target[..., 0] if target.ndim == 3 else target, "target", out_shape)
     patches = image_patches(image, kernel_shape, mode, boundary=boundary)
     rhs = target.reshape(patches.shape[0], -1)
@@ -807,10 +707,10 @@ def one_filter_cnn(
     >>> model.layers[0].kernel.shape  # doctest: +SKIP
     (3, 3, 1, 1)
     """
-    kernel_size = _check_positive_int(kernel_size, "kernel_size")
-    filters = _check_positive_int(filters, "filters")
-    padding = _check_choice(padding, "padding", PADDINGS)
-    dtype = _check_choice(dtype, "dtype", ("float32", "float64"))
+    kernel_size = integer(kernel_size, "kernel_size", minimum=1)
+    filters = integer(filters, "filters", minimum=1)
+    padding = choice(padding, "padding", PADDINGS)
+    dtype = choice(dtype, "dtype", ("float32", "float64"))
     import keras
 
     return keras.Sequential(
@@ -960,18 +860,18 @@ def fit_kernel(
     >>> run["kernels"].shape  # doctest: +SKIP
     (101, 3, 3, 1)
     """
-    image = _as_array(image, "image", 2)
-    target = _as_array(target, "target", (2, 3))
-    epochs = _check_positive_int(epochs, "epochs")
-    steps_per_epoch = _check_positive_int(steps_per_epoch, "steps_per_epoch")
-    lr = _check_positive_real(lr, "lr")
+    image = real_array(image, "image", 2)
+    target = real_array(target, "target", (2, 3))
+    epochs = integer(epochs, "epochs", minimum=1)
+    steps_per_epoch = integer(steps_per_epoch, "steps_per_epoch", minimum=1)
+    lr = real(lr, "lr", positive=True)
     import keras
     import tensorflow as tf
 
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
     if isinstance(optimizer, str):
-        optimizer = _check_choice(optimizer, "optimizer", ("adam", "sgd"))
+        optimizer = choice(optimizer, "optimizer", ("adam", "sgd"))
         optimizer = keras.optimizers.Adam(lr) if optimizer == "adam" else keras.optimizers.SGD(lr)
     elif not isinstance(optimizer, keras.optimizers.Optimizer):
         raise TypeError(

@@ -47,6 +47,9 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
+from helpers import _core
+from helpers._validate import choice, real, real_array, shape_pair
+
 __all__ = [
     "BOUNDARIES",
     "METHODS",
@@ -67,9 +70,6 @@ BOUNDARIES = ("fill", "wrap", "symm")
 #: How :func:`convolve2d` computes the sum.
 METHODS = ("direct", "fft", "auto")
 
-#: Boundary names mapped to :func:`numpy.pad` modes.
-_NUMPY_PAD_MODES = {"fill": "constant", "wrap": "wrap", "symm": "symmetric"}
-
 #: ``method="auto"`` uses the FFT when the direct method's multiply-adds
 #: (output pixels x kernel taps) exceed this many times the FFT's
 #: ``S log2 S`` (``S`` the transform's size). Measured on 2 cores with
@@ -82,78 +82,6 @@ _FFT_COST_FACTOR = 2.5
 # --------------------------------------------------------------------------
 # Validation (public boundary only)
 # --------------------------------------------------------------------------
-
-
-def _describe(array: np.ndarray) -> str:
-    return f"{array.dtype} array of shape {array.shape}"
-
-
-def _as_real_array(x: Any, name: str, ndim: int) -> np.ndarray:
-    """``x`` as a finite, non-empty float64 array with ``ndim`` dimensions."""
-    try:
-        array = np.asarray(x)
-    except (ValueError, TypeError) as error:  # ragged nested lists
-        raise ValueError(
-            f"{name} must be a rectangular {ndim}-D array of real numbers; "
-            f"NumPy could not convert it: {error}"
-        ) from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold real numbers (bool, int or float), got {_describe(array)}"
-        )
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got {_describe(array)}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got {_describe(array)}")
-    array = array.astype(np.float64, copy=False)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} must hold only finite values, got NaN or infinity")
-    return array
-
-
-def _as_image(x: Any, name: str) -> np.ndarray:
-    """``x`` as a finite, non-empty 2-D float64 array (no copy when possible)."""
-    return _as_real_array(x, name, 2)
-
-
-def _as_fillvalue(fillvalue: Any) -> float:
-    value = np.asarray(fillvalue)
-    if value.ndim != 0 or value.dtype.kind not in "biuf":
-        raise TypeError(
-            f"fillvalue must be a real scalar (int or float), got {type(fillvalue).__name__} "
-            f"{fillvalue!r}"
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"fillvalue must be finite, got {value}")
-    return value
-
-
-def _check_choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
-    if not isinstance(value, str):
-        raise TypeError(
-            f"{name} must be a string, one of {', '.join(map(repr, allowed))}; "
-            f"got {type(value).__name__} {value!r}"
-        )
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
-    return value
-
-
-def _as_shape(shape: Any, name: str) -> tuple[int, int]:
-    try:
-        items = tuple(shape)
-    except TypeError:
-        raise TypeError(
-            f"{name} must be a pair of positive ints (rows, cols), got {shape!r}"
-        ) from None
-    if len(items) != 2 or not all(
-        isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) for n in items
-    ):
-        raise TypeError(f"{name} must be a pair of positive ints (rows, cols), got {shape!r}")
-    if min(items) < 1:
-        raise ValueError(f"{name} must be a pair of positive ints (rows, cols), got {shape!r}")
-    return int(items[0]), int(items[1])
 
 
 def _swap_needed(image_shape: tuple[int, ...], kernel_shape: tuple[int, ...]) -> bool:
@@ -211,22 +139,18 @@ def output_shape(
     >>> output_shape((5, 5), (3, 3), "full"), output_shape((5, 5), (3, 3), "valid")
     ((7, 7), (3, 3))
     """
-    image_shape = _as_shape(image_shape, "image_shape")
-    kernel_shape = _as_shape(kernel_shape, "kernel_shape")
-    mode = _check_choice(mode, "mode", MODES)
+    image_shape = shape_pair(image_shape, "image_shape")
+    kernel_shape = shape_pair(kernel_shape, "kernel_shape")
+    mode = choice(mode, "mode", MODES)
     return _output_shape(image_shape, kernel_shape, mode)
 
 
 def _output_shape(
     image_shape: tuple[int, int], kernel_shape: tuple[int, int], mode: str
 ) -> tuple[int, int]:
-    if mode == "full":
-        return image_shape[0] + kernel_shape[0] - 1, image_shape[1] + kernel_shape[1] - 1
-    if mode == "same":
-        return image_shape
-    if _swap_needed(image_shape, kernel_shape):
+    if mode == "valid" and _swap_needed(image_shape, kernel_shape):
         image_shape, kernel_shape = kernel_shape, image_shape
-    return image_shape[0] - kernel_shape[0] + 1, image_shape[1] - kernel_shape[1] + 1
+    return _core.placement(image_shape, kernel_shape, mode, correlate=False)[1]
 
 
 def pad_image(
@@ -275,9 +199,9 @@ def pad_image(
     >>> pad_image([[1, 2, 3]], ((0, 0), (2, 2)), boundary="symm")
     array([[2., 1., 1., 2., 3., 3., 2.]])
     """
-    image = _as_image(image, "image")
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
-    fillvalue = _as_fillvalue(fillvalue)
+    image = real_array(image, "image", 2)
+    boundary = choice(boundary, "boundary", BOUNDARIES)
+    fillvalue = real(fillvalue, "fillvalue")
     message = f"pad must be ((top, bottom), (left, right)) of non-negative ints, got {pad!r}"
     try:
         widths = tuple(tuple(side) for side in pad)
@@ -290,25 +214,9 @@ def pad_image(
         raise TypeError(message)
     if min(flat) < 0:
         raise ValueError(message)
-    return _pad(
+    return _core.pad(
         image, ((int(flat[0]), int(flat[1])), (int(flat[2]), int(flat[3]))), boundary, fillvalue
     )
-
-
-def _pad(
-    image: np.ndarray,
-    pad: tuple[tuple[int, int], tuple[int, int]],
-    boundary: str,
-    fillvalue: float,
-) -> np.ndarray:
-    """:func:`pad_image` for validated arguments (always a new array)."""
-    if boundary == "fill":
-        (top, bottom), (left, right) = pad
-        rows, cols = image.shape
-        padded = np.full((top + rows + bottom, left + cols + right), fillvalue)
-        padded[top : top + rows, left : left + cols] = image
-        return padded
-    return np.pad(image, pad, mode=_NUMPY_PAD_MODES[boundary])
 
 
 # --------------------------------------------------------------------------
@@ -331,15 +239,8 @@ def _plan(
         kernel = kernel[::-1, ::-1]
     if mode == "valid" and _swap_needed(image.shape, kernel.shape):
         image, kernel = kernel, image
-    if mode == "full":
-        start = (0, 0)
-    elif mode == "valid":
-        start = (kernel.shape[0] - 1, kernel.shape[1] - 1)
-    elif correlate:  # "same": SciPy centres even kernels differently for correlation
-        start = (kernel.shape[0] // 2, kernel.shape[1] // 2)
-    else:
-        start = ((kernel.shape[0] - 1) // 2, (kernel.shape[1] - 1) // 2)
-    return image, kernel, start, _output_shape(image.shape, kernel.shape, mode)
+    start, shape = _core.placement(image.shape, kernel.shape, mode, correlate)
+    return image, kernel, start, shape
 
 
 def _extended_region(
@@ -363,7 +264,7 @@ def _extended_region(
     before = [max(0, -f) for f in first]
     after = [max(0, end - (n - 1)) for end, n in zip(last, image.shape, strict=True)]
     if any(before) or any(after):
-        image = _pad(image, ((before[0], after[0]), (before[1], after[1])), boundary, fillvalue)
+        image = _core.pad(image, ((before[0], after[0]), (before[1], after[1])), boundary, fillvalue)
     return image[
         first[0] + before[0] : last[0] + before[0] + 1,
         first[1] + before[1] : last[1] + before[1] + 1,
@@ -435,12 +336,12 @@ def _convolve(
     correlate: bool,
 ) -> np.ndarray:
     """Validate once, then convolve (or correlate) by ``method``."""
-    image = _as_image(image, "image")
-    kernel = _as_image(kernel, "kernel")
-    mode = _check_choice(mode, "mode", MODES)
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
-    fillvalue = _as_fillvalue(fillvalue)
-    method = _check_choice(method, "method", METHODS)
+    image = real_array(image, "image", 2)
+    kernel = real_array(kernel, "kernel", 2)
+    mode = choice(mode, "mode", MODES)
+    boundary = choice(boundary, "boundary", BOUNDARIES)
+    fillvalue = real(fillvalue, "fillvalue")
+    method = choice(method, "method", METHODS)
     image, kernel, start, shape = _plan(image, kernel, mode, correlate)
     region = _extended_region(image, kernel.shape, start, shape, boundary, fillvalue)
     if method == "auto":
@@ -605,11 +506,11 @@ def _mirror(index: int, size: int) -> int:
 def _convolve_loop(
     image: Any, kernel: Any, mode: str, boundary: str, fillvalue: float, correlate: bool
 ) -> np.ndarray:
-    image = _as_image(image, "image")
-    kernel = _as_image(kernel, "kernel")
-    mode = _check_choice(mode, "mode", MODES)
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
-    fillvalue = _as_fillvalue(fillvalue)
+    image = real_array(image, "image", 2)
+    kernel = real_array(kernel, "kernel", 2)
+    mode = choice(mode, "mode", MODES)
+    boundary = choice(boundary, "boundary", BOUNDARIES)
+    fillvalue = real(fillvalue, "fillvalue")
     image, kernel, (top, left), (rows, cols) = _plan(image, kernel, mode, correlate)
     k_rows, k_cols = kernel.shape
 
@@ -782,12 +683,12 @@ def convolve_separable(
     >>> bool(np.allclose(fast, convolve2d(image, np.outer([1, 2, 1], [1, 0, -1]), "same")))
     True
     """
-    image = _as_image(image, "image")
-    column = _as_real_array(column, "column", 1)
-    row = _as_real_array(row, "row", 1)
-    mode = _check_choice(mode, "mode", MODES)
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
-    fillvalue = _as_fillvalue(fillvalue)
+    image = real_array(image, "image", 2)
+    column = real_array(column, "column", 1)
+    row = real_array(row, "row", 1)
+    mode = choice(mode, "mode", MODES)
+    boundary = choice(boundary, "boundary", BOUNDARIES)
+    fillvalue = real(fillvalue, "fillvalue")
     kernel_shape = (column.size, row.size)
     if mode == "valid" and _swap_needed(image.shape, kernel_shape):
         return _convolve(

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers._validate import choice, integer
+
 __all__ = [
     "MNIST_CACHE_DIR",
     "MNIST_ORIGIN",
@@ -354,11 +356,8 @@ def article_split(
 
 
 def _check_int(name: str, value, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    # Named first, as its call sites (article_indices among them) name it.
+    return integer(value, name, minimum=minimum)
 
 
 def _check_sample_args(n, test_size, seed) -> tuple[int, int]:
@@ -382,11 +381,7 @@ def _check_sample_args(n, test_size, seed) -> tuple[int, int]:
 
 
 def _check_split(split) -> str:
-    if not isinstance(split, str):
-        raise TypeError(f"split must be a str, 'train' or 'test'; got {type(split).__name__}")
-    if split not in _IDX_NAMES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    return split
+    return choice(split, "split", tuple(_IDX_NAMES))
 
 
 def _cache_path(cache_dir) -> Path:

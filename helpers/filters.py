@@ -23,13 +23,13 @@ Conventions
 
 from __future__ import annotations
 
-import numbers
 import timeit
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
 from helpers import convolution, kernels
+from helpers._validate import choice, integer, real, real_array
 
 __all__ = [
     "BOUNDARIES",
@@ -57,54 +57,6 @@ BOUNDARIES = convolution.BOUNDARIES
 KERNEL_KINDS = ("box", "gaussian", "sobel-x", "sobel-y")
 #: Methods :func:`time_convolution_methods` can time.
 TIMING_METHODS = ("direct", "separable", "fft", "auto", "scipy")
-
-
-# --------------------------------------------------------------------------- checks
-def _check_image(image, name: str = "image") -> np.ndarray:
-    """Return ``image`` as a finite 2-D float array, or raise naming ``name``."""
-    if isinstance(image, (str, bytes)) or image is None:
-        raise TypeError(f"{name} must be a 2-D array of numbers, got {type(image).__name__}")
-    try:
-        array = np.asarray(image, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"{name} must be a 2-D array of numbers, got {type(image).__name__}"
-        ) from error
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (height, width), got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
-    return array
-
-
-def _check_int(value, name: str, *, minimum: int = 1, odd: bool = False) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    if odd and value % 2 == 0:
-        raise ValueError(f"{name} must be odd so the kernel has a centre pixel, got {value}")
-    return value
-
-
-def _check_choice(value, name: str, choices: Sequence[str]) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, one of {list(choices)}, got {value!r}")
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
-    return value
-
-
-def _check_number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
 
 
 # --------------------------------------------------------------------------- kernels
@@ -149,12 +101,12 @@ def make_kernel(kind: str, size: int = 3, *, normalize: bool = True, sigma: floa
     >>> make_kernel("sobel-x", normalize=False)[1]
     array([-2.,  0.,  2.])
     """
-    kind = _check_choice(kind, "kind", KERNEL_KINDS)
-    size = _check_int(size, "size", odd=True)
+    kind = choice(kind, "kind", KERNEL_KINDS)
+    size = integer(size, "size", minimum=1, odd=True)
     if not isinstance(normalize, (bool, np.bool_)):
         raise TypeError(f"normalize must be True or False, got {normalize!r}")
     if sigma is not None:
-        sigma = _check_number(sigma, "sigma")
+        sigma = real(sigma, "sigma")
         if sigma <= 0:
             raise ValueError(f"sigma must be > 0, got {sigma}")
         if kind != "gaussian":
@@ -207,8 +159,8 @@ def kernel_output_range(kernel, low: float = 0.0, high: float = 1.0) -> tuple[fl
     >>> kernel_output_range([[-1.0, 0.0, 1.0]])
     (-1.0, 1.0)
     """
-    kernel = _check_image(kernel, "kernel")
-    low, high = _check_number(low, "low"), _check_number(high, "high")
+    kernel = real_array(kernel, "kernel", 2)
+    low, high = real(low, "low"), real(high, "high")
     if low > high:
         raise ValueError(f"low must be <= high, got low={low}, high={high}")
     positive, negative = kernel[kernel > 0].sum(), kernel[kernel < 0].sum()
@@ -263,7 +215,7 @@ def frequency_response(kernel_1d, n: int = 256) -> tuple[np.ndarray, np.ndarray]
         raise ValueError("kernel_1d must hold finite numbers")
     if not np.allclose(kernel_1d, kernel_1d[::-1]):
         raise ValueError("kernel_1d must be symmetric (equal to its reverse)")
-    n = _check_int(n, "n", minimum=2)
+    n = integer(n, "n", minimum=2)
     frequencies = np.linspace(0.0, 0.5, n)
     offsets = np.arange(kernel_1d.size) - (kernel_1d.size - 1) / 2
     response = np.cos(2 * np.pi * np.outer(frequencies, offsets)) @ kernel_1d
@@ -306,11 +258,11 @@ def apply_kernel(image, kernel, *, boundary: str = "symm", fillvalue: float = 0.
     >>> float(apply_kernel(np.ones((4, 4)), make_kernel("box", 3)).min().round(6))
     1.0
     """
-    image = _check_image(image)
-    kernel = _check_image(kernel, "kernel")
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
-    fillvalue = _check_number(fillvalue, "fillvalue")
-    method = _check_choice(method, "method", ("direct", "fft", "auto"))
+    image = real_array(image, "image", 2)
+    kernel = real_array(kernel, "kernel", 2)
+    boundary = choice(boundary, "boundary", BOUNDARIES)
+    fillvalue = real(fillvalue, "fillvalue")
+    method = choice(method, "method", ("direct", "fft", "auto"))
     return convolution.correlate2d(image, kernel, mode="same", boundary=boundary,
                                    fillvalue=fillvalue, method=method)
 
@@ -354,7 +306,7 @@ def blur(image, size: int, kind: str = "box", *, sigma: float | None = None,
     >>> bool(np.isclose(blur(image, 3, boundary="wrap").mean(), image.mean()))
     True
     """
-    kind = _check_choice(kind, "kind", ("box", "gaussian"))
+    kind = choice(kind, "kind", ("box", "gaussian"))
     kernel = make_kernel(kind, size, normalize=normalize, sigma=sigma)
     return apply_kernel(image, kernel, boundary=boundary, fillvalue=fillvalue, method=method)
 
@@ -408,7 +360,7 @@ def sobel_gradients(image, *, boundary: str = "symm", fillvalue: float = 0.0,
 
 
 def _check_pair(gx, gy) -> tuple[np.ndarray, np.ndarray]:
-    gx, gy = _check_image(gx, "gx"), _check_image(gy, "gy")
+    gx, gy = real_array(gx, "gx", 2), real_array(gy, "gy", 2)
     if gx.shape != gy.shape:
         raise ValueError(f"gx and gy must have the same shape, got {gx.shape} and {gy.shape}")
     return gx, gy
@@ -515,18 +467,18 @@ def threshold_edges(magnitude, threshold: float | None = None, *,
     array([[False, False],
            [ True,  True]])
     """
-    magnitude = _check_image(magnitude, "magnitude")
+    magnitude = real_array(magnitude, "magnitude", 2)
     if magnitude.min() < 0:
         raise ValueError(f"magnitude must be >= 0, got a minimum of {magnitude.min():.3g}")
     if (threshold is None) == (quantile is None):
         raise ValueError("give exactly one of threshold= or quantile=")
     if quantile is not None:
-        quantile = _check_number(quantile, "quantile")
+        quantile = real(quantile, "quantile")
         if not 0 <= quantile < 1:
             raise ValueError(f"quantile must be in [0, 1), got {quantile}")
         threshold = float(np.quantile(magnitude, quantile))
     else:
-        threshold = _check_number(threshold, "threshold")
+        threshold = real(threshold, "threshold")
     return magnitude > threshold
 
 
@@ -566,8 +518,8 @@ def time_call(function: Callable[[], object], *, repeat: int = 3, number: int = 
     """
     if not callable(function):
         raise TypeError(f"function must be callable, got {type(function).__name__}")
-    repeat = _check_int(repeat, "repeat")
-    number = _check_int(number, "number")
+    repeat = integer(repeat, "repeat", minimum=1)
+    number = integer(number, "number", minimum=1)
     return min(timeit.repeat(function, repeat=repeat, number=number)) / number
 
 
@@ -637,18 +589,18 @@ def time_convolution_methods(image, kernel_sizes: Iterable[int], *,
     >>> sorted(times), times["fft"].shape
     (['fft', 'kernel_size'], (2,))
     """
-    image = _check_image(image)
+    image = real_array(image, "image", 2)
     if isinstance(kernel_sizes, (str, bytes)) or not isinstance(kernel_sizes, Iterable):
         raise TypeError(f"kernel_sizes must be an iterable of ints, got {kernel_sizes!r}")
-    sizes = [_check_int(size, "kernel_sizes[i]", odd=True) for size in kernel_sizes]
+    sizes = [integer(size, "kernel_sizes[i]", minimum=1, odd=True) for size in kernel_sizes]
     if not sizes:
         raise ValueError("kernel_sizes must hold at least one size")
     if isinstance(methods, str) or not isinstance(methods, Iterable):
         raise TypeError(f"methods must be a sequence of str, got {methods!r}")
-    methods = [_check_choice(method, "methods[i]", TIMING_METHODS) for method in methods]
-    boundary = _check_choice(boundary, "boundary", BOUNDARIES)
-    repeat = _check_int(repeat, "repeat")
-    number = _check_int(number, "number")
+    methods = [choice(method, "methods[i]", TIMING_METHODS) for method in methods]
+    boundary = choice(boundary, "boundary", BOUNDARIES)
+    repeat = integer(repeat, "repeat", minimum=1)
+    number = integer(number, "number", minimum=1)
     result = {"kernel_size": np.array(sizes)}
     for method in methods:
         result[method] = np.array([
@@ -707,7 +659,7 @@ def crossover_size(kernel_sizes, slow, fast, *, margin: float = 1.0):
         )
     if sizes.size == 0:
         raise ValueError("kernel_sizes must not be empty")
-    margin = _check_number(margin, "margin")
+    margin = real(margin, "margin")
     if margin < 1:
         raise ValueError(f"margin must be >= 1, got {margin}")
     faster = fast * margin < slow
@@ -762,7 +714,7 @@ def _check_settings(settings) -> list[dict]:
         if unknown:
             raise ValueError(f"settings[{i}] has unknown keys {sorted(unknown)}")
         full = {"kind": "box", "size": 3, "normalize": True, "boundary": "symm", **item}
-        _check_choice(full["boundary"], f"settings[{i}]['boundary']", BOUNDARIES)
+        choice(full["boundary"], f"settings[{i}]['boundary']", BOUNDARIES)
         checked.append(full)
     if not checked:
         raise ValueError("settings must hold at least one dict")
@@ -812,10 +764,10 @@ def filter_grid(image, settings, *, columns: int = 3, bins: int = 64, width: flo
     """
     import matplotlib.pyplot as plt
 
-    image = _check_image(image)
+    image = real_array(image, "image", 2)
     settings = _check_settings(settings)
-    columns = min(_check_int(columns, "columns"), len(settings))
-    bins = _check_int(bins, "bins")
+    columns = min(integer(columns, "columns", minimum=1), len(settings))
+    bins = integer(bins, "bins", minimum=1)
     rows = -(-len(settings) // columns)
     height = 1.5 * width * rows
     fig = plt.figure(figsize=(width * columns, height))
@@ -867,8 +819,8 @@ def kernel_explorer(image, *, max_size: int = 21):
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    image = _check_image(image)
-    max_size = _check_int(max_size, "max_size", minimum=3, odd=True)
+    image = real_array(image, "image", 2)
+    max_size = integer(max_size, "max_size", minimum=3, odd=True)
     style = {"description_width": "initial"}
     kind = widgets.Dropdown(options=list(KERNEL_KINDS), value="box", description="kernel",
                             style=style)

@@ -2,8 +2,8 @@
 
 - :func:`sample_image`: a grey photograph (Grace Hopper, bundled with
   Matplotlib, so no download), as float64 in ``[0, 1]``.
-- :func:`step_edge`, :func:`checkerboard`: tiny generated images whose
-  filtered versions can be worked out by hand.
+- :func:`step_edge`: a tiny generated image whose filtered versions can
+  be worked out by hand.
 - :func:`show_images`: images side by side with colour bars; signed
   results (derivatives, differences) get a diverging map centred on 0.
 """
@@ -17,13 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from helpers.convolution import _as_image
+from helpers._validate import choice, flag, integer, real, real_array, size_pair
 
 __all__ = [
     "BT601_WEIGHTS",
     "MAX_SIDE",
     "SIGNED_CMAP",
-    "checkerboard",
     "sample_image",
     "show_images",
     "step_edge",
@@ -40,24 +39,6 @@ SIGNED_CMAP = "RdBu_r"
 # --------------------------------------------------------------------------
 # Validation
 # --------------------------------------------------------------------------
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def _as_size(size: Any, name: str, minimum: int = 1) -> tuple[int, int]:
-    """An int ``n`` as ``(n, n)``, or a pair of ints, each >= ``minimum``."""
-    expected = f"an int or a pair (rows, cols) of ints >= {minimum}"
-    if _is_int(size):
-        pair = (size, size)
-    elif isinstance(size, (tuple, list)) and len(size) == 2 and all(map(_is_int, size)):
-        pair = tuple(size)
-    else:
-        raise TypeError(f"{name} must be {expected}, got {type(size).__name__} {size!r}")
-    if min(pair) < minimum:
-        raise ValueError(f"{name} must be {expected}, got {size!r}")
-    return int(pair[0]), int(pair[1])
 
 
 # --------------------------------------------------------------------------
@@ -144,7 +125,7 @@ def sample_image(size: int | tuple[int, int] | None = None) -> np.ndarray:
     photo = _grace_hopper()
     if size is None:
         return photo.copy()
-    rows, cols = _as_size(size, "size")
+    rows, cols = size_pair(size, "size")
     if max(rows, cols) > MAX_SIDE:
         raise ValueError(f"size must be at most {MAX_SIDE} on each side, got {size!r}")
     resized = _resize(_centre_crop(photo, rows, cols), rows, cols)
@@ -201,11 +182,8 @@ def step_edge(
     array([[0., 0., 1., 1.],
            [0., 0., 1., 1.]])
     """
-    if not isinstance(direction, str):
-        raise TypeError(f"direction must be the string 'x' or 'y', got {direction!r}")
-    if direction not in ("x", "y"):
-        raise ValueError(f"direction must be 'x' or 'y', got {direction!r}")
-    rows, cols = _as_size(size, "size")
+    direction = choice(direction, "direction", ("x", "y"))
+    rows, cols = size_pair(size, "size")
     length = cols if direction == "x" else rows
     if length < 2:
         raise ValueError(
@@ -213,8 +191,7 @@ def step_edge(
         )
     if position is None:
         position = length // 2
-    elif not _is_int(position):
-        raise TypeError(f"position must be an int, got {type(position).__name__} {position!r}")
+    position = integer(position, "position")
     if not 1 <= position <= length - 1:
         raise ValueError(
             f"position must be between 1 and {length - 1} (inside the image), got {position}"
@@ -227,77 +204,9 @@ def step_edge(
     return image
 
 
-def checkerboard(size: int | tuple[int, int] = 32, square: int = 4) -> np.ndarray:
-    """A checkerboard of 0 and 1 squares.
-
-    Parameters
-    ----------
-    size : int or (int, int), default 32
-        ``(rows, cols)``; an int ``n`` means ``(n, n)``. Need not be a
-        multiple of ``square`` (the last squares are cut).
-    square : int, default 4
-        Side of each square in pixels, >= 1.
-
-    Returns
-    -------
-    numpy.ndarray, shape (rows, cols), float64
-        ``image[i, j] = (i // square + j // square) % 2``: the top-left
-        square is 0 (black).
-
-    Raises
-    ------
-    TypeError
-        If ``size`` or ``square`` is not an int (pair).
-    ValueError
-        If a size or ``square`` is below 1.
-
-    Notes
-    -----
-    Taught in: chapter 2.
-
-    Examples
-    --------
-    >>> checkerboard(4, square=2)
-    array([[0., 0., 1., 1.],
-           [0., 0., 1., 1.],
-           [1., 1., 0., 0.],
-           [1., 1., 0., 0.]])
-    """
-    rows, cols = _as_size(size, "size")
-    if not _is_int(square):
-        raise TypeError(f"square must be a positive int, got {type(square).__name__} {square!r}")
-    if square < 1:
-        raise ValueError(f"square must be a positive int, got {square}")
-    i = np.arange(rows)[:, None] // square
-    j = np.arange(cols)[None, :] // square
-    return ((i + j) % 2).astype(np.float64)
-
-
 # --------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------
-
-
-def _as_positive(value: Any, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(f"{name} must be a positive number, got {type(value).__name__}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value}")
-    return float(value)
-
-
-def _as_limit(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(f"{name} must be None or a real number, got {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return float(value)
 
 
 def show_images(
@@ -385,7 +294,7 @@ def show_images(
         raise TypeError(f"images must be a list of 2-D arrays, got {type(images).__name__}")
     if len(images) == 0:
         raise ValueError("images must hold at least one image, got an empty sequence")
-    arrays = [_as_image(image, f"images[{k}]") for k, image in enumerate(images)]
+    arrays = [real_array(image, f"images[{k}]", 2) for k, image in enumerate(images)]
     if titles is not None:
         if isinstance(titles, str) or not isinstance(titles, Sequence):
             raise TypeError(f"titles must be a list of strings, got {type(titles).__name__}")
@@ -398,18 +307,14 @@ def show_images(
                 raise TypeError(f"titles[{k}] must be a string, got {type(title).__name__}")
     if signed is not None and not isinstance(signed, (bool, np.bool_)):
         raise TypeError(f"signed must be True, False or None, got {signed!r}")
-    if not isinstance(colorbar, (bool, np.bool_)):
-        raise TypeError(f"colorbar must be True or False, got {colorbar!r}")
+    colorbar = flag(colorbar, "colorbar")
     if ncols is None:
         ncols = min(len(arrays), 4)
-    elif not _is_int(ncols):
-        raise TypeError(f"ncols must be a positive int, got {type(ncols).__name__} {ncols!r}")
-    elif ncols < 1:
-        raise ValueError(f"ncols must be a positive int, got {ncols}")
-    size = _as_positive(size, "size")
+    ncols = integer(ncols, "ncols", minimum=1)
+    size = real(size, "size", positive=True)
     if suptitle is not None and not isinstance(suptitle, str):
         raise TypeError(f"suptitle must be a string, got {type(suptitle).__name__}")
-    vmin, vmax = _as_limit(vmin, "vmin"), _as_limit(vmax, "vmax")
+    vmin, vmax = real(vmin, "vmin", optional=True), real(vmax, "vmax", optional=True)
     if vmin is not None and vmax is not None and vmin >= vmax:
         raise ValueError(f"vmin must be below vmax, got vmin={vmin}, vmax={vmax}")
 

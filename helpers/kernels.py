@@ -18,10 +18,9 @@ The separable kernels are outer products of 1-D ones:
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import numpy as np
+
+from helpers._validate import flag, integer, real, size_pair
 
 __all__ = ["box", "box_1d", "gaussian", "gaussian_1d", "sobel", "sobel_1d"]
 
@@ -29,50 +28,6 @@ __all__ = ["box", "box_1d", "gaussian", "gaussian_1d", "sobel", "sobel_1d"]
 # --------------------------------------------------------------------------
 # Validation (public boundary only)
 # --------------------------------------------------------------------------
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def _as_length(value: Any, name: str, *, odd: bool) -> int:
-    expected = "a positive odd int" if odd else "a positive int"
-    if not _is_int(value):
-        raise TypeError(f"{name} must be {expected}, got {type(value).__name__} {value!r}")
-    if value < 1 or (odd and value % 2 == 0):
-        raise ValueError(f"{name} must be {expected}, got {value}")
-    return int(value)
-
-
-def _as_size(size: Any, *, odd: bool) -> tuple[int, int]:
-    """``size`` as ``(rows, cols)``: an int means a square kernel."""
-    if _is_int(size):
-        length = _as_length(size, "size", odd=odd)
-        return length, length
-    expected = "positive odd" if odd else "positive"
-    if not isinstance(size, (tuple, list)) or len(size) != 2:
-        raise TypeError(
-            f"size must be an int or a pair (rows, cols) of {expected} ints, "
-            f"got {type(size).__name__} {size!r}"
-        )
-    return _as_length(size[0], "size[0]", odd=odd), _as_length(size[1], "size[1]", odd=odd)
-
-
-def _as_sigma(sigma: Any, name: str) -> float:
-    if isinstance(sigma, (bool, np.bool_)) or not isinstance(
-        sigma, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(f"{name} must be a positive real number, got {type(sigma).__name__}")
-    sigma = float(sigma)
-    if not (math.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {sigma}")
-    return sigma
-
-
-def _as_flag(value: Any, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
-    return bool(value)
 
 
 # --------------------------------------------------------------------------
@@ -112,8 +67,8 @@ def box_1d(size: int, *, normalize: bool = True) -> np.ndarray:
     >>> box_1d(4)
     array([0.25, 0.25, 0.25, 0.25])
     """
-    size = _as_length(size, "size", odd=False)
-    normalize = _as_flag(normalize, "normalize")
+    size = integer(size, "size", minimum=1, odd=False)
+    normalize = flag(normalize, "normalize")
     return np.full(size, 1.0 / size if normalize else 1.0)
 
 
@@ -156,8 +111,8 @@ def box(size: int | tuple[int, int], *, normalize: bool = True) -> np.ndarray:
     >>> box((1, 2), normalize=False)
     array([[1., 1.]])
     """
-    rows, cols = _as_size(size, odd=False)
-    normalize = _as_flag(normalize, "normalize")
+    rows, cols = size_pair(size, "size", odd=False)
+    normalize = flag(normalize, "normalize")
     return np.full((rows, cols), 1.0 / (rows * cols) if normalize else 1.0)
 
 
@@ -215,9 +170,9 @@ def gaussian_1d(size: int, sigma: float | None = None, *, normalize: bool = True
     >>> gaussian_1d(3, sigma=1.0).round(3)
     array([0.274, 0.452, 0.274])
     """
-    size = _as_length(size, "size", odd=True)
-    sigma = _default_sigma(size) if sigma is None else _as_sigma(sigma, "sigma")
-    normalize = _as_flag(normalize, "normalize")
+    size = integer(size, "size", minimum=1, odd=True)
+    sigma = _default_sigma(size) if sigma is None else real(sigma, "sigma", positive=True)
+    normalize = flag(normalize, "normalize")
     return _gaussian_1d(size, sigma, normalize)
 
 
@@ -269,7 +224,7 @@ def gaussian(
     >>> kernel.shape, round(float(kernel.sum()), 12), bool(kernel.argmax() == 12)
     ((5, 5), 1.0, True)
     """
-    rows, cols = _as_size(size, odd=True)
+    rows, cols = size_pair(size, "size", odd=True)
     if sigma is None:
         sigmas = (_default_sigma(rows), _default_sigma(cols))
     elif isinstance(sigma, (tuple, list)):
@@ -277,10 +232,10 @@ def gaussian(
             raise TypeError(
                 f"sigma must be a number or a pair (sigma_rows, sigma_cols), got {sigma!r}"
             )
-        sigmas = (_as_sigma(sigma[0], "sigma[0]"), _as_sigma(sigma[1], "sigma[1]"))
+        sigmas = (real(sigma[0], "sigma[0]", positive=True), real(sigma[1], "sigma[1]", positive=True))
     else:
-        sigmas = (_as_sigma(sigma, "sigma"),) * 2
-    normalize = _as_flag(normalize, "normalize")
+        sigmas = (real(sigma, "sigma", positive=True),) * 2
+    normalize = flag(normalize, "normalize")
     return np.outer(
         _gaussian_1d(rows, sigmas[0], normalize), _gaussian_1d(cols, sigmas[1], normalize)
     )

@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING
 import keras
 import numpy as np
 
+from helpers._validate import choice, integer
+
 if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn, so that training
     from matplotlib.figure import Figure  # scripts (tools/train_bench.py) do not need it
 
@@ -108,18 +110,14 @@ def _check_labels(name: str, labels, n: int | None = None) -> np.ndarray:
     return array
 
 
+# This module's call sites (inside the training code that helpers.experiments.code_hash
+# covers) name the argument first; the checks themselves are helpers._validate's.
 def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    return integer(value, name, minimum=minimum)
 
 
 def _check_choice(name: str, value, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
-    return value
+    return choice(value, name, choices)
 
 
 def _check_model(model) -> keras.Model:
@@ -171,6 +169,9 @@ def as_inputs(images) -> np.ndarray:
 def one_hot(labels) -> np.ndarray:
     """Encode digit labels as one-hot rows, the targets of the article's MSE loss.
 
+    :func:`keras.utils.to_categorical` with the labels checked first (it gives
+    no clear error for a label outside 0-9) and the rows as float32.
+
     Parameters
     ----------
     labels : array_like of int, shape (N,)
@@ -197,7 +198,7 @@ def one_hot(labels) -> np.ndarray:
            [1., 0., 0.]], dtype=float32)
     """
     labels = _check_labels("labels", labels)
-    return np.eye(N_CLASSES, dtype=np.float32)[labels]
+    return keras.utils.to_categorical(labels, N_CLASSES).astype(np.float32, copy=False)
 
 
 # --------------------------------------------------------------------------- the article
@@ -394,7 +395,7 @@ def predict_classes(model, inputs, *, batch_size: int = 500) -> np.ndarray:
 
 
 def accuracy(y_true, y_pred) -> float:
-    """Fraction of labels predicted correctly.
+    """Fraction of labels predicted correctly (scikit-learn's ``accuracy_score``).
 
     Parameters
     ----------
@@ -422,7 +423,9 @@ def accuracy(y_true, y_pred) -> float:
     if y_true.shape != y_pred.shape or y_true.ndim != 1 or y_true.size == 0:
         raise ValueError(f"y_true and y_pred must be non-empty 1-D arrays of one length, got "
                          f"shapes {y_true.shape} and {y_pred.shape}")
-    return float(np.mean(y_true == y_pred))
+    from sklearn.metrics import accuracy_score
+
+    return float(accuracy_score(y_true, y_pred))
 
 
 # --------------------------------------------------------------------------- variants

@@ -21,6 +21,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from helpers import _core
+from helpers._validate import integer, real, real_array
+
 #: Activation names :func:`activation` and :func:`activation_derivative` know.
 ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu")
 #: Activations a network layer may use (``step`` has a zero gradient: nothing to learn).
@@ -32,45 +35,6 @@ Params = list[tuple[np.ndarray, np.ndarray]]
 
 
 # --------------------------------------------------------------------------- validation
-
-
-def _as_float_array(value, name: str, *, ndim: int | None = None, dtype=None) -> np.ndarray:
-    """Return ``value`` as a finite floating-point array, or raise naming ``name``."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}")
-    try:
-        array = np.asarray(value)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array: {error}") from error
-    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if np.issubdtype(array.dtype, np.complexfloating):
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if ndim is not None and array.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
-    if dtype is not None:
-        array = array.astype(dtype, copy=False)
-    elif not np.issubdtype(array.dtype, np.floating):
-        array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity")
-    return array
-
-
-def _check_positive(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    return float(value)
-
-
-def _check_count(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
 
 
 def _check_activation_name(name, allowed=ACTIVATIONS, what: str = "activation") -> str:
@@ -138,7 +102,7 @@ def _check_activations(activations, n_layers: int) -> tuple[str, ...]:
 
 def _check_x(x, params: Params) -> np.ndarray:
     dtype = params[0][0].dtype
-    x = _as_float_array(x, "x", ndim=2, dtype=dtype)
+    x = real_array(x, "x", 2, dtype=dtype, allow_bool=False)
     if x.shape[0] == 0:
         raise ValueError("x must hold at least one example (row)")
     if x.shape[1] != params[0][0].shape[0]:
@@ -149,7 +113,7 @@ def _check_x(x, params: Params) -> np.ndarray:
 
 
 def _check_y(y, n: int, units: int, dtype, loss: str) -> np.ndarray:
-    y = _as_float_array(y, "y", dtype=dtype)
+    y = real_array(y, "y", dtype=dtype, allow_bool=False)
     if y.ndim == 1 and units == 1:
         y = y[:, None]
     if y.shape != (n, units):
@@ -232,7 +196,7 @@ def activation(z, name: str) -> np.ndarray:
     array([0., 0., 2.])
     """
     name = _check_activation_name(name)
-    return _activate(_as_float_array(z, "z"), name)
+    return _activate(real_array(z, "z", dtype=None, allow_bool=False), name)
 
 
 def activation_derivative(z, name: str) -> np.ndarray:
@@ -268,7 +232,7 @@ def activation_derivative(z, name: str) -> np.ndarray:
     array([0.25])
     """
     name = _check_activation_name(name)
-    return _derivative(_as_float_array(z, "z"), name)
+    return _derivative(real_array(z, "z", dtype=None, allow_bool=False), name)
 
 
 # --------------------------------------------------------------------------- losses
@@ -303,8 +267,8 @@ def mse(y_true, y_pred) -> float:
     >>> mse([0.0, 1.0], [0.5, 1.0])
     0.125
     """
-    y_true = _as_float_array(y_true, "y_true")
-    y_pred = _as_float_array(y_pred, "y_pred")
+    y_true = real_array(y_true, "y_true", dtype=None, allow_bool=False)
+    y_pred = real_array(y_pred, "y_pred", dtype=None, allow_bool=False)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
     return float(np.mean((y_pred - y_true) ** 2))
@@ -346,8 +310,8 @@ def binary_cross_entropy(y_true, y_pred, *, from_logits: bool = False) -> float:
     >>> round(binary_cross_entropy([1.0], [0.5]), 4)
     0.6931
     """
-    y_true = _as_float_array(y_true, "y_true")
-    y_pred = _as_float_array(y_pred, "y_pred")
+    y_true = real_array(y_true, "y_true", dtype=None, allow_bool=False)
+    y_pred = real_array(y_pred, "y_pred", dtype=None, allow_bool=False)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
     if y_true.min() < 0 or y_true.max() > 1:
@@ -420,7 +384,7 @@ def init_params(
         raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
     if len(layer_sizes) < 2:
         raise ValueError(f"layer_sizes needs inputs and at least one layer, got {list(layer_sizes)}")
-    sizes = [_check_count(s, "every layer size") for s in layer_sizes]
+    sizes = [integer(s, "every layer size", minimum=1) for s in layer_sizes]
     if (seed is None) == (rng is None):
         raise TypeError("init_params needs exactly one of seed= or rng=")
     if rng is None:
@@ -428,7 +392,7 @@ def init_params(
     elif not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     if scale is not None:
-        scale = _check_positive(scale, "scale")
+        scale = real(scale, "scale", positive=True)
     try:
         dtype = np.dtype(dtype)
     except TypeError as error:
@@ -690,7 +654,7 @@ def sgd_step(params: Params, grads: Params, lr: float) -> Params:
     array([-0.5])
     """
     params = _check_params(params)
-    lr = _check_positive(lr, "lr")
+    lr = real(lr, "lr", positive=True)
     if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
         raise ValueError(f"grads must be a list of {len(params)} (dW, db) pairs, like params")
     for i, ((weights, bias), layer) in enumerate(zip(params, grads, strict=True)):
@@ -768,10 +732,11 @@ def train(
     (10,)
     """
     params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
-    lr = _check_positive(lr, "lr")
-    epochs = _check_count(epochs, "epochs")
+    lr = real(lr, "lr", positive=True)
+    epochs = integer(epochs, "epochs", minimum=1)
     n = x.shape[0]
-    batch_size = n if batch_size is None else min(_check_count(batch_size, "batch_size"), n)
+    batch_size = n if batch_size is None else min(integer(batch_size, "batch_size", minimum=1),
+                                                    n)
     if rng is not None and not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     history = np.empty(epochs)
@@ -830,29 +795,14 @@ def numerical_gradient(
     [(2, 2), (2, 1)]
     """
     params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
-    eps = _check_positive(eps, "eps")
+    eps = real(eps, "eps", positive=True)
     work = [(w.copy(), b.copy()) for w, b in params]
 
     def value() -> float:
         return _loss_from_cache(_forward(work, x, activations), y, loss)
 
-    grads = []
-    for weights, bias in work:
-        layer_grads = []
-        for array in (weights, bias):
-            grad = np.zeros_like(array)
-            flat, flat_grad = array.reshape(-1), grad.reshape(-1)
-            for i in range(flat.size):
-                saved = flat[i]
-                flat[i] = saved + eps
-                up = value()
-                flat[i] = saved - eps
-                down = value()
-                flat[i] = saved
-                flat_grad[i] = (up - down) / (2 * eps)
-            layer_grads.append(grad)
-        grads.append(tuple(layer_grads))
-    return grads
+    return [(_core.central_differences(value, weights, eps),
+             _core.central_differences(value, bias, eps)) for weights, bias in work]
 
 
 def relative_error(a, b) -> float:
@@ -893,7 +843,7 @@ def relative_error(a, b) -> float:
 def _flatten(grads) -> np.ndarray:
     if isinstance(grads, (list, tuple)) and grads and isinstance(grads[0], (list, tuple)):
         return np.concatenate([np.ravel(g) for layer in grads for g in layer]).astype(np.float64)
-    return np.ravel(_as_float_array(grads, "gradient")).astype(np.float64)
+    return np.ravel(real_array(grads, "gradient", dtype=None, allow_bool=False)).astype(np.float64)
 
 
 def gradient_check(
@@ -968,10 +918,13 @@ def make_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles, a classic problem no straight line separates.
 
+    :func:`sklearn.datasets.make_moons`, unshuffled, with the book's seeding
+    (``seed`` or a NumPy ``rng``) and labels as a column, as :func:`train` wants.
+
     Parameters
     ----------
     n : int >= 2, default 200
-        Number of points (half in each class, the first class gets the extra one).
+        Number of points (half in each class; the second class gets the extra one).
     noise : float >= 0, default 0.1
         Standard deviation of Gaussian noise added to each coordinate.
     seed : int, optional
@@ -987,7 +940,8 @@ def make_moons(
     Raises
     ------
     TypeError
-        If ``n`` is not an int or neither/both of ``seed``/``rng`` are given.
+        If ``n`` is not an int, ``noise`` not a number, or neither/both of
+        ``seed``/``rng`` are given.
     ValueError
         If ``n < 2`` or ``noise < 0``.
 
@@ -1001,22 +955,17 @@ def make_moons(
     >>> x.shape, y.shape, int(y.sum())
     ((10, 2), (10, 1), 5)
     """
-    n = _check_count(n, "n")
-    if n < 2:
-        raise ValueError(f"n must be >= 2 (one point per moon), got {n}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
-        raise ValueError(f"noise must be a real number >= 0, got {noise!r}")
+    from sklearn.datasets import make_moons as sklearn_make_moons
+
+    n = integer(n, "n", minimum=2)
+    noise = real(noise, "noise")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
     if (seed is None) == (rng is None):
         raise TypeError("make_moons needs exactly one of seed= or rng=")
-    rng = np.random.default_rng(seed) if rng is None else rng
-    n_upper = n - n // 2
-    t_upper = np.linspace(0, np.pi, n_upper)
-    t_lower = np.linspace(0, np.pi, n // 2)
-    upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
-    lower = np.column_stack([1 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
-    x = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
-    y = np.concatenate([np.zeros(n_upper), np.ones(n // 2)])[:, None]
-    return x, y
+    random_state = seed if rng is None else int(rng.integers(2**32))
+    x, y = sklearn_make_moons(n, shuffle=False, noise=noise, random_state=random_state)
+    return x, y.astype(np.float64)[:, None]
 
 
 # --------------------------------------------------------------------------- figures
@@ -1080,13 +1029,13 @@ def plot_decision_regions(
 
     if not callable(predict_fn):
         raise TypeError(f"predict_fn must be callable, got {type(predict_fn).__name__}")
-    x = _as_float_array(x, "x", ndim=2)
+    x = real_array(x, "x", 2, dtype=None, allow_bool=False)
     if x.shape[1] != 2:
         raise ValueError(f"x must have shape (n, 2), got {x.shape}")
-    y = np.ravel(_as_float_array(y, "y"))
+    y = np.ravel(real_array(y, "y", dtype=None, allow_bool=False))
     if y.size != x.shape[0]:
         raise ValueError(f"y has {y.size} labels but x has {x.shape[0]} points")
-    resolution = _check_count(resolution, "resolution")
+    resolution = integer(resolution, "resolution", minimum=1)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     low, high = x.min(axis=0) - padding, x.max(axis=0) + padding
@@ -1164,10 +1113,10 @@ def draw_network(layer_sizes: Sequence[int], *, batch: str = "B", ax=None, max_u
         raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
     if len(layer_sizes) < 2:
         raise ValueError(f"layer_sizes needs inputs and at least one layer, got {list(layer_sizes)}")
-    sizes = [_check_count(s, "every layer size") for s in layer_sizes]
+    sizes = [integer(s, "every layer size", minimum=1) for s in layer_sizes]
     if not isinstance(batch, str):
         raise TypeError(f"batch must be a str, got {type(batch).__name__}")
-    max_units = _check_count(max_units, "max_units")
+    max_units = integer(max_units, "max_units", minimum=1)
     if max_units < 3:
         raise ValueError(f"max_units must be >= 3, got {max_units}")
     if ax is None:
@@ -1343,7 +1292,7 @@ def draw_neuron(n_inputs: int = 3, *, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    n_inputs = _check_count(n_inputs, "n_inputs")
+    n_inputs = integer(n_inputs, "n_inputs", minimum=1)
     if n_inputs > 6:
         raise ValueError(f"n_inputs must be between 1 and 6, got {n_inputs}")
     if ax is None:

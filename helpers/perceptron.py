@@ -15,14 +15,12 @@ import numbers
 
 import numpy as np
 
-from helpers.nn import _as_float_array, _check_count, _check_positive
+from helpers._validate import integer, real, real_array
 
 
 def _check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
-    x = _as_float_array(x, "x", ndim=2)
-    if x.shape[0] == 0:
-        raise ValueError("x must hold at least one example (row)")
-    y = np.ravel(_as_float_array(y, "y"))
+    x = real_array(x, "x", 2, dtype=None, allow_bool=False)
+    y = np.ravel(real_array(y, "y", dtype=None, allow_bool=False))
     if y.size != x.shape[0]:
         raise ValueError(f"y has {y.size} labels but x has {x.shape[0]} rows")
     if not np.all((y == 0) | (y == 1)):
@@ -72,7 +70,7 @@ def linearly_separable_data(
     >>> x.shape, sorted(set(y.tolist()))
     ((20, 2), [0.0, 1.0])
     """
-    n = _check_count(n, "n")
+    n = integer(n, "n", minimum=1)
     if n < 2:
         raise ValueError(f"n must be >= 2 (one point per class), got {n}")
     if isinstance(margin, bool) or not isinstance(margin, numbers.Real) or not 0 <= margin < 0.5:
@@ -128,9 +126,9 @@ def predict_perceptron(weights, bias, x) -> np.ndarray:
     >>> predict_perceptron([1.0, 1.0], -1.5, [[1, 1], [0, 1]])
     array([1, 0])
     """
-    weights = _as_float_array(weights, "weights", ndim=1)
-    bias = float(_as_float_array(bias, "bias", ndim=0))
-    x = _as_float_array(x, "x", ndim=2)
+    weights = real_array(weights, "weights", 1, dtype=None, allow_bool=False)
+    bias = float(real_array(bias, "bias", 0, dtype=None, allow_bool=False))
+    x = real_array(x, "x", 2, dtype=None, allow_bool=False)
     if x.shape[1] != weights.size:
         raise ValueError(f"x has {x.shape[1]} features but weights has {weights.size}")
     return (x @ weights + bias >= 0).astype(int)
@@ -186,8 +184,8 @@ def train_perceptron(
     True
     """
     x, y = _check_xy(x, y)
-    lr = _check_positive(lr, "lr")
-    epochs = _check_count(epochs, "epochs")
+    lr = real(lr, "lr", positive=True)
+    epochs = integer(epochs, "epochs", minimum=1)
     if rng is not None and not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     weights, bias = np.zeros(x.shape[1]), 0.0
@@ -349,8 +347,8 @@ def animate_perceptron(x, y, history: dict, *, max_frames: int = 20, interval: i
     _check_history(history)
     if x.shape[1] != 2:
         raise ValueError(f"x must have shape (n, 2), got {x.shape}")
-    max_frames = _check_count(max_frames, "max_frames")
-    interval = _check_count(interval, "interval")
+    max_frames = integer(max_frames, "max_frames", minimum=1)
+    interval = integer(interval, "interval", minimum=1)
     total = len(history["bias"])
     frames = np.unique(np.linspace(0, total - 1, min(total, max_frames)).round().astype(int))
     fig, ax = plt.subplots(figsize=(4.2, 4.2))

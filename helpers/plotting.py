@@ -34,61 +34,12 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from helpers import _core
+from helpers._validate import choice, integer, real, real_array
+
 __all__ = ["animate", "draw_flip_and_slide", "draw_number_grid", "draw_sliding_step"]
 
 _MODES = ("full", "same", "valid")
-#: How each of SciPy's boundary names pads an image, in :func:`numpy.pad` terms.
-_PAD_MODES = {"fill": "constant", "wrap": "wrap", "symm": "symmetric"}
-
-
-# ---------------------------------------------------------------------------
-# Validation shared by the public functions
-# ---------------------------------------------------------------------------
-
-
-def _as_real_2d(name: str, value, *, allow_nan: bool = False) -> np.ndarray:
-    """Return ``value`` as a 2-D float array, or raise a clear error."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a 2-D array of real numbers, got {type(value).__name__}")
-    array = np.asarray(value)
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)
-    ):
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if np.iscomplexobj(array):
-        raise TypeError(f"{name} must hold real numbers, got complex dtype {array.dtype}")
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    array = array.astype(float)
-    finite = np.isfinite(array) | (allow_nan & np.isnan(array))
-    if not finite.all():
-        what = "infinite values" if allow_nan else "NaN or infinite values"
-        raise ValueError(f"{name} must not contain {what}")
-    return array
-
-
-def _check_choice(name: str, value, choices: Sequence[str]) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, one of {list(choices)}, got {type(value).__name__}")
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
-    return value
-
-
-def _check_int(name: str, value, *, minimum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _check_real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    return float(value)
 
 
 # ---------------------------------------------------------------------------
@@ -213,7 +164,7 @@ def draw_number_grid(
     >>> len(ax.texts)
     9
     """
-    array = _as_real_2d("values", values, allow_nan=True)
+    array = real_array(values, "values", 2, allow_nan=True)
     if ax is not None and not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
     if not isinstance(fmt, str):
@@ -246,8 +197,8 @@ def draw_number_grid(
     if index_offset is not None:
         if not isinstance(index_offset, (tuple, list)) or len(index_offset) != 2:
             raise TypeError(f"index_offset must be a pair of ints or None, got {index_offset!r}")
-        index_offset = (_check_int("index_offset[0]", index_offset[0]),
-                        _check_int("index_offset[1]", index_offset[1]))
+        index_offset = (integer(index_offset[0], "index_offset[0]"),
+                        integer(index_offset[1], "index_offset[1]"))
 
     finite = array[np.isfinite(array)]
     if signed:
@@ -258,8 +209,8 @@ def draw_number_grid(
     else:
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         cmap = cmap or "viridis"
-    low = low if vmin is None else _check_real("vmin", vmin)
-    high = high if vmax is None else _check_real("vmax", vmax)
+    low = low if vmin is None else real(vmin, "vmin")
+    high = high if vmax is None else real(vmax, "vmax")
     if low == high:  # a constant array: any non-empty range will do
         low, high = low - 1.0, high + 1.0
     if low > high:
@@ -331,20 +282,8 @@ def _sliding_setup(image: np.ndarray, kernel: np.ndarray, mode: str, boundary: s
     """
     k_rows, k_cols = kernel.shape
     pad_rows, pad_cols = k_rows - 1, k_cols - 1
-    if boundary == "fill":
-        full = np.pad(image, ((pad_rows, pad_rows), (pad_cols, pad_cols)),
-                      mode="constant", constant_values=fillvalue)
-    else:
-        full = np.pad(image, ((pad_rows, pad_rows), (pad_cols, pad_cols)), mode=_PAD_MODES[boundary])
-    rows, cols = image.shape
-    if mode == "full":
-        start, out_shape = (0, 0), (rows + pad_rows, cols + pad_cols)
-    elif mode == "valid":
-        start, out_shape = (pad_rows, pad_cols), (rows - pad_rows, cols - pad_cols)
-    elif flip:  # "same", centred as SciPy centres it (differs for even kernels)
-        start, out_shape = (pad_rows // 2, pad_cols // 2), (rows, cols)
-    else:
-        start, out_shape = (k_rows // 2, k_cols // 2), (rows, cols)
+    full = _core.pad(image, ((pad_rows, pad_rows), (pad_cols, pad_cols)), boundary, fillvalue)
+    start, out_shape = _core.placement(image.shape, kernel.shape, mode, correlate=not flip)
     padded = full[start[0]:start[0] + out_shape[0] + pad_rows,
                   start[1]:start[1] + out_shape[1] + pad_cols]
     applied = kernel[::-1, ::-1] if flip else kernel
@@ -439,11 +378,11 @@ def draw_sliding_step(
     >>> len(fig.axes)
     4
     """
-    image = _as_real_2d("image", image)
-    kernel = _as_real_2d("kernel", kernel)
-    _check_choice("mode", mode, _MODES)
-    _check_choice("boundary", boundary, tuple(_PAD_MODES))
-    fillvalue = _check_real("fillvalue", fillvalue)
+    image = real_array(image, "image", 2)
+    kernel = real_array(kernel, "kernel", 2)
+    choice(mode, "mode", _MODES)
+    choice(boundary, "boundary", tuple(_core.PAD_MODES))
+    fillvalue = real(fillvalue, "fillvalue")
     if not isinstance(flip, (bool, np.bool_)):
         raise TypeError(f"flip must be a bool, got {type(flip).__name__}")
     if fig is not None and not isinstance(fig, Figure):
@@ -455,7 +394,7 @@ def draw_sliding_step(
     padded, offset, applied, products, output = _sliding_setup(
         image, kernel, mode, boundary, fillvalue, bool(flip))
     out_rows, out_cols = output.shape
-    step = _check_int("step", step, minimum=0)
+    step = integer(step, "step", minimum=0)
     if step >= output.size:
         raise ValueError(f"step must be below {output.size} (the number of output pixels), got {step}")
     row, col = divmod(step, out_cols)
@@ -592,15 +531,15 @@ def draw_flip_and_slide(
     for name, function in (("f", f), ("g", g)):
         if not callable(function):
             raise TypeError(f"{name} must be callable, got {type(function).__name__}")
-    shift = _check_real("shift", shift)
+    shift = real(shift, "shift")
     if not isinstance(span, (tuple, list)) or len(span) != 2:
         raise TypeError(f"span must be a pair (low, high) of real numbers, got {span!r}")
-    low, high = _check_real("span[0]", span[0]), _check_real("span[1]", span[1])
+    low, high = real(span[0], "span[0]"), real(span[1], "span[1]")
     if not low < high:
         raise ValueError(f"span must satisfy low < high, got {span!r}")
     if not low <= shift <= high:
         raise ValueError(f"shift must lie in span [{low}, {high}], got {shift}")
-    samples = _check_int("samples", samples, minimum=3)
+    samples = integer(samples, "samples", minimum=3)
     if not isinstance(legend, (bool, np.bool_)):
         raise TypeError(f"legend must be a bool, got {type(legend).__name__}")
     if not isinstance(variable, str):
@@ -727,14 +666,14 @@ def animate(
     if isinstance(frames, bool):
         raise TypeError("frames must be an int or an iterable of frame values, got bool")
     if isinstance(frames, numbers.Integral):
-        frames = range(_check_int("frames", frames, minimum=1))
+        frames = range(integer(frames, "frames", minimum=1))
     elif isinstance(frames, Iterable) and not isinstance(frames, (str, bytes)):
         frames = list(frames)
         if not frames:
             raise ValueError("frames must not be empty")
     else:
         raise TypeError(f"frames must be an int or an iterable, got {type(frames).__name__}")
-    interval = _check_real("interval", interval)
+    interval = real(interval, "interval")
     if not interval > 0:
         raise ValueError(f"interval must be > 0 milliseconds, got {interval}")
     if not isinstance(repeat, (bool, np.bool_)):

@@ -53,15 +53,26 @@ def test_quiet_stderr_hides_file_descriptor_two():
     assert result.stderr == "shown\n"
 
 
-def test_glue_emits_the_record_myst_nb_reads():
+def _glued(glue, name, value, **kwargs) -> list[tuple[dict, dict]]:
+    """The display outputs a glue function emits: (data, metadata) pairs."""
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
     InteractiveShell.instance()
     with capture_output() as captured:
-        assert book.glue("ratio", np.float64(0.25)) == 0.25
-        book.glue("shown", 3, display=True)
-    hidden, shown = captured.outputs
-    assert hidden.data == {book.GLUE_PREFIX + "text/plain": "0.25"}  # a float, not np.float64
-    assert hidden.metadata["scrapbook"] == {"name": "ratio", "mime_prefix": book.GLUE_PREFIX}
-    assert shown.data == {"text/plain": "3"}
+        glue(name, value, **kwargs)
+    return [(dict(out.data), dict(out.metadata)) for out in captured.outputs]
+
+
+@pytest.mark.parametrize("value", [0.25, 7, "seven", [1, 2], np.float64(2 / 3), np.int64(3),
+                                   np.float32(0.5), np.arange(3.0)], ids=repr)
+@pytest.mark.parametrize("display", [False, True])
+def test_glue_emits_what_myst_nb_glue_emits(value, display):
+    """helpers.glue is myst_nb.glue, except that NumPy scalars become Python numbers."""
+    from myst_nb import glue as myst_nb_glue
+
+    expected = value.item() if isinstance(value, np.generic) else value
+    ours = _glued(book.glue, "x", value, display=display)
+    theirs = _glued(myst_nb_glue, "x", expected, display=display)
+    assert ours == theirs
+    assert ours and ours[0][1]["scrapbook"]["name"] == "x"

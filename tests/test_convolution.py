@@ -285,9 +285,9 @@ def test_bad_arrays_are_rejected(function, bad, error, words):
         ({"boundary": None}, TypeError, "boundary must be a string"),
         ({"fillvalue": np.nan}, ValueError, "fillvalue must be finite"),
         ({"fillvalue": np.inf}, ValueError, "fillvalue must be finite"),
-        ({"fillvalue": 1j}, TypeError, "fillvalue must be a real scalar"),
-        ({"fillvalue": "0"}, TypeError, "fillvalue must be a real scalar"),
-        ({"fillvalue": [0.0, 1.0]}, TypeError, "fillvalue must be a real scalar"),
+        ({"fillvalue": 1j}, TypeError, "fillvalue must be a real number"),
+        ({"fillvalue": "0"}, TypeError, "fillvalue must be a real number"),
+        ({"fillvalue": [0.0, 1.0]}, TypeError, "fillvalue must be a real number"),
     ],
 )
 def test_bad_options_are_rejected(function, kwargs, error, pattern):

@@ -335,6 +335,7 @@ def test_corrupt_cache_raises_value_error(cache, kind):
 # --------------------------------------------------------------------------- download
 
 
+@pytest.mark.slow  # downloads with keras.utils.get_file: starts TensorFlow
 def test_offline_raises_one_clear_error_and_leaves_nothing(cache):
     origin = closed_port_url()
     assert data.mnist_source(cache_dir=cache, origin=origin) == f"download from {origin}"
@@ -346,6 +347,7 @@ def test_offline_raises_one_clear_error_and_leaves_nothing(cache):
     assert list(cache.iterdir()) == []
 
 
+@pytest.mark.slow  # downloads with keras.utils.get_file: starts TensorFlow
 def test_download_writes_cache_and_loads_it(cache, server):
     images, labels = load_mnist(
         "train", cache_dir=cache, origin=server.url, sha256=sha256(server.body)
@@ -359,6 +361,7 @@ def test_download_writes_cache_and_loads_it(cache, server):
     assert images.shape == (12, 28, 28)
 
 
+@pytest.mark.slow  # downloads with keras.utils.get_file: starts TensorFlow
 def test_download_defaults_come_from_module_constants(cache, server, monkeypatch):
     monkeypatch.setattr(data, "MNIST_ORIGIN", server.url)
     monkeypatch.setattr(data, "MNIST_SHA256", sha256(server.body))
@@ -366,6 +369,7 @@ def test_download_defaults_come_from_module_constants(cache, server, monkeypatch
     assert (cache / "mnist.npz").is_file()
 
 
+@pytest.mark.slow  # downloads with keras.utils.get_file: starts TensorFlow
 def test_download_with_wrong_hash_leaves_nothing(cache, server):
     with pytest.raises(MnistUnavailableError, match="hash|SHA-256") as info:
         load_mnist(cache_dir=cache, origin=server.url, sha256="0" * 64)
@@ -373,6 +377,7 @@ def test_download_with_wrong_hash_leaves_nothing(cache, server):
     assert list(cache.iterdir()) == []
 
 
+@pytest.mark.slow  # downloads with keras.utils.get_file: starts TensorFlow
 def test_truncated_download_leaves_nothing(cache, server):
     server.bytes_to_send = len(server.body) // 2
     with pytest.raises(MnistUnavailableError, match=server.url):
@@ -380,6 +385,7 @@ def test_truncated_download_leaves_nothing(cache, server):
     assert list(cache.iterdir()) == []
 
 
+@pytest.mark.slow  # downloads with keras.utils.get_file: starts TensorFlow
 def test_download_of_a_wrong_file_with_matching_hash_leaves_nothing(cache, server):
     server.body = b"not an npz at all"
     with pytest.raises(ValueError, match="not a readable .npz"):
@@ -456,10 +462,10 @@ def test_article_indices_size_follows_sklearn_rounding():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        (dict(n=0), ValueError, "n must be >= 1"),
+        (dict(n=0), ValueError, "n must be a positive int"),
         (dict(n=1), ValueError, "no training digits"),
-        (dict(n=10.0), TypeError, "n must be an int"),
-        (dict(n=True), TypeError, "n must be an int"),
+        (dict(n=10.0), TypeError, "n must be a positive int"),
+        (dict(n=True), TypeError, "n must be a positive int"),
         (dict(n=100_001), ValueError, "at most .* 100000"),
         (dict(test_size=0.0), ValueError, "test_size"),
         (dict(test_size=1.0), ValueError, "test_size"),

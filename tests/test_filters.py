@@ -230,9 +230,9 @@ def test_kernel_explorer_redraws_on_every_control(image):
 
 # --------------------------------------------------------------------------- bad inputs
 @pytest.mark.parametrize("call, error, words", [
-    (lambda im: filters.blur(im, 4), ValueError, "size must be odd"),
-    (lambda im: filters.blur(im, 0), ValueError, "size must be >= 1"),
-    (lambda im: filters.blur(im, 3.0), TypeError, "size must be an int"),
+    (lambda im: filters.blur(im, 4), ValueError, "size must be a positive odd int"),
+    (lambda im: filters.blur(im, 0), ValueError, "size must be a positive odd int"),
+    (lambda im: filters.blur(im, 3.0), TypeError, "size must be a positive odd int"),
     (lambda im: filters.blur(im, 3, kind="median"), ValueError, "kind must be one of"),
     (lambda im: filters.blur(im, 3, boundary="reflect"), ValueError, "boundary must be one of"),
     (lambda im: filters.blur(im, 3, method="fast"), ValueError, "method must be one of"),
@@ -256,14 +256,14 @@ def test_kernel_explorer_redraws_on_every_control(image):
     (lambda im: filters.frequency_response(np.ones((3, 3))), ValueError, "1-D"),
     (lambda im: filters.time_convolution_methods(im, 5), TypeError, "kernel_sizes"),
     (lambda im: filters.time_convolution_methods(im, []), ValueError, "at least one"),
-    (lambda im: filters.time_convolution_methods(im, [4]), ValueError, "must be odd"),
+    (lambda im: filters.time_convolution_methods(im, [4]), ValueError, "must be a positive odd int"),
     (lambda im: filters.time_convolution_methods(im, [3], methods=["gpu"]), ValueError, "methods"),
     (lambda im: filters.time_call(42), TypeError, "callable"),
     (lambda im: filters.crossover_size([3, 5], [1.0], [1.0]), ValueError, "one length"),
     (lambda im: filters.filter_grid(im, {"kind": "box"}), TypeError, "list of dicts"),
     (lambda im: filters.filter_grid(im, [{"colour": "red"}]), ValueError, "unknown keys"),
     (lambda im: filters.filter_grid(im, []), ValueError, "at least one"),
-    (lambda im: filters.kernel_explorer(im, max_size=4), ValueError, "max_size must be odd"),
+    (lambda im: filters.kernel_explorer(im, max_size=4), ValueError, "max_size must be an odd int >= 3"),
 ])
 def test_bad_inputs_are_rejected_with_clear_errors(image, call, error, words):
     with pytest.raises(error, match=words):

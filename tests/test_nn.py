@@ -221,10 +221,10 @@ def problem():
     [
         (dict(x=np.zeros(4)), ValueError, "x must be 2-D"),
         (dict(x=np.zeros((4, 3))), ValueError, "features"),
-        (dict(x=np.zeros((0, 2))), ValueError, "at least one"),
+        (dict(x=np.zeros((0, 2))), ValueError, "x must not be empty"),
         (dict(x=np.array([[np.nan, 0.0]] * 4)), ValueError, "NaN"),
         (dict(x=np.array([["a", "b"]] * 4)), TypeError, "x must hold real numbers"),
-        (dict(x="abc"), TypeError, "x must be a numeric array"),
+        (dict(x="abc"), TypeError, "x must be a 2-D array of real numbers"),
         (dict(x=[[1.0, 2.0], [3.0]]), ValueError, "rectangular"),
         (dict(y=np.zeros((4, 2))), ValueError, r"y must have shape \(4, 1\)"),
         (dict(y=np.zeros(3)), ValueError, "y must have shape"),
@@ -336,8 +336,13 @@ def test_toy_data():
     np.testing.assert_array_equal(y.ravel(), [0, 1, 1, 0])
     a, b = nn.make_moons(51, noise=0.1, seed=3)
     c, d = nn.make_moons(51, noise=0.1, seed=3)
-    assert a.shape == (51, 2) and b.shape == (51, 1) and int(b.sum()) == 25
+    assert a.shape == (51, 2) and b.shape == (51, 1) and int(b.sum()) == 26  # odd point: moon 1
     np.testing.assert_array_equal(a, c)
+    from sklearn.datasets import make_moons
+
+    x_sk, y_sk = make_moons(51, shuffle=False, noise=0.1, random_state=3)
+    np.testing.assert_array_equal(a, x_sk)
+    np.testing.assert_array_equal(b.ravel(), y_sk)
     clean, _ = nn.make_moons(20, noise=0.0, seed=0)
     assert np.abs(clean).max() <= 2.0 + 1e-12
     with pytest.raises(ValueError, match="noise"):
@@ -473,7 +478,7 @@ def test_draw_network_rejects_bad_arguments():
         nn.draw_network([3])
     with pytest.raises(TypeError, match="list of ints"):
         nn.draw_network("23")
-    with pytest.raises(ValueError, match=">= 1"):
+    with pytest.raises(ValueError, match="must be a positive int"):
         nn.draw_network([2, 0])
     with pytest.raises(ValueError, match="max_units"):
         nn.draw_network([2, 3], max_units=2)

@@ -106,7 +106,7 @@ def test_number_grid_constant_array_is_fine():
         ({"values": [[1 + 1j]]}, TypeError, "complex"),
         ({"values": [1, 2, 3]}, ValueError, "2-D"),
         ({"values": np.zeros((0, 3))}, ValueError, "empty"),
-        ({"values": [[np.inf]]}, ValueError, "infinite"),
+        ({"values": [[np.inf]]}, ValueError, "infinity"),
         ({"values": [[1]], "fmt": 3}, TypeError, "fmt"),
         ({"values": [[1]], "fmt": "q"}, ValueError, "fmt"),
         ({"values": [[1]], "ax": "axes"}, TypeError, "ax"),

@@ -37,8 +37,13 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SECTIONS = ("conv", "notebooks", "build", "gpu")
+#: Speed targets, checked here rather than in timed tests (a shared CPU's noise would
+#: make those flaky): (what is timed, largest ratio allowed).
+TARGETS = [("convolve2d (direct) / scipy.signal.convolve2d, 256x256 image, 3x3 kernel, "
+            "mode same, boundary symm", 3.0)]
+#: Targets missed in this run; ``main`` exits 1 if any.
+_missed: list[str] = []
 
 
 # --------------------------------------------------------------------------- helpers
@@ -122,6 +127,16 @@ def bench_conv() -> str:
     kernel = kernels.box(3)
     loop = _best_time(lambda: convolution.convolve2d_loop(small, kernel, mode="same"), repeat=3)
     vec = _best_time(lambda: convolution.convolve2d(small, kernel, mode="same"), repeat=20)
+    guard_image, guard_kernel = rng.random((256, 256)), rng.random((3, 3))
+    theirs = _best_time(lambda: signal.convolve2d(guard_image, guard_kernel, "same", "symm"))
+    ours = _best_time(lambda: convolution.convolve2d(guard_image, guard_kernel, "same", "symm"))
+    measured = [ours / theirs]
+    target_rows = []
+    for (what, limit), ratio in zip(TARGETS, measured, strict=True):
+        met = ratio <= limit
+        if not met:
+            _missed.append(f"{what}: {ratio:.1f}x, target {limit:.0f}x")
+        target_rows.append([what, f"{ratio:.2f}", f"at most {limit:.0f}", "met" if met else "MISSED"])
     text = [
         "## Convolution speed",
         "",
@@ -137,6 +152,10 @@ def bench_conv() -> str:
         "",
         f"The teaching loop `convolve2d_loop` is {loop / vec:.0f}x slower than the "
         "vectorised `convolve2d` on a 64x64 image with a 3x3 kernel.",
+        "",
+        "Speed targets (`make bench` fails when one is missed):",
+        "",
+        _table(["ratio", "measured", "target", ""], target_rows),
     ]
     return "\n".join(text)
 
@@ -256,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
             for name in SECTIONS if (parts / f"{name}.md").exists()]
     args.output.write_text("\n\n".join(["\n".join(header), *body]) + "\n", encoding="utf-8")
     print(f"[bench] wrote {args.output}")
-    return 0
+    for missed in _missed:
+        print(f"[bench] speed target missed: {missed}", file=sys.stderr)
+    return 1 if _missed else 0
 
 
 if __name__ == "__main__":

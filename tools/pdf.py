@@ -38,7 +38,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import datetime as dt
 import functools
@@ -47,17 +46,14 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # tests.browser and tests.site.pages start and serve Chromium
 
-import site_check  # noqa: E402
+from tests.site.pages import is_redirect  # noqa: E402
 
 SINGLEHTML = ROOT / "_build" / "singlehtml"
 OUT = ROOT / "_build" / "pdf"
@@ -392,21 +388,11 @@ HEADER = ('<div style="font-size:7px;width:100%;padding:0 15mm;color:#777;'
           'font-family:DejaVu Sans,sans-serif;text-align:right"><span class="title"></span></div>')
 
 
-def _print(client, path: Path) -> None:
-    answer = client.call("Page.printToPDF", {
-        "printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": True,
-        "headerTemplate": HEADER, "footerTemplate": FOOTER, "generateTaggedPDF": True,
-        "generateDocumentOutline": True, "transferMode": "ReturnAsStream",
-    }, timeout=900)
-    handle = answer["stream"]
-    with path.open("wb") as out:
-        while True:
-            chunk = client.call("IO.read", {"handle": handle, "size": 8 << 20}, timeout=300)
-            data = chunk.get("data", "")
-            out.write(base64.b64decode(data) if chunk.get("base64Encoded") else data.encode())
-            if chunk.get("eof"):
-                break
-    client.call("IO.close", {"handle": handle})
+def _print(page, path: Path) -> None:
+    """Print ``page`` (Playwright's) to ``path``: tagged, with an outline, header and footer."""
+    page.pdf(path=str(path), print_background=True, prefer_css_page_size=True,
+             display_header_footer=True, header_template=HEADER, footer_template=FOOTER,
+             tagged=True, outline=True)
 
 
 def outline_pages(path: Path) -> dict[str, int]:
@@ -470,7 +456,7 @@ def print_page(html_dir: Path = SINGLEHTML, executed: Path | None = None) -> Pat
     """``book-print.html`` beside the single page: the page plus its widgets' state and scripts."""
     root = re.search(r"^root:\s*(\S+)", (ROOT / "_toc.yml").read_text(), re.M).group(1)
     page = html_dir / f"{root}.html"
-    if not page.is_file() or site_check.is_redirect(page):
+    if not page.is_file() or is_redirect(page):
         raise SystemExit(f"pdf: no single-page site in {html_dir} ({page.name}): build it first")
     html = page.read_text(encoding="utf-8")
     state = widget_state(executed or html_dir.parent / "jupyter_execute")
@@ -487,49 +473,44 @@ def print_page(html_dir: Path = SINGLEHTML, executed: Path | None = None) -> Pat
 
 
 @contextlib.contextmanager
-def _chromium(binary: str, width: int, height: int):
-    """Headless Chromium with a CDP client, as ``site_check.chromium`` but tolerant of a
-    profile folder that Chromium's helpers still write to while it is removed."""
-    with tempfile.TemporaryDirectory(prefix="book-pdf-chromium-", ignore_cleanup_errors=True) as profile:
-        log_path = Path(profile) / "chromium.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [binary, *site_check.CHROMIUM_FLAGS, f"--user-data-dir={profile}/data",
-                 "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                 f"--window-size={width},{height}", "about:blank"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            client = None
-            try:
-                port_file = Path(profile) / "data" / "DevToolsActivePort"
-                deadline = time.monotonic() + 120
-                while not (port_file.is_file() and port_file.read_text().strip()):
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("Chromium did not start: "
-                                           + log_path.read_text(errors="replace")[-2000:])
-                    time.sleep(0.1)
-                port = int(port_file.read_text().split()[0])
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=30) as r:
-                    targets = [t for t in json.load(r) if t.get("type") == "page"]
-                client = site_check.CDP(targets[0]["webSocketDebuggerUrl"], timeout=120)
-                for domain in ("Page", "Runtime", "Network"):
-                    client.call(f"{domain}.enable")
-                client.call("Fetch.enable", {"patterns": [{"urlPattern": "*"}]})
-                yield client
-            finally:
-                if client is not None:
-                    client.close()
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+def chromium_page(html_dir: Path, width: int, height: int):
+    """Serve ``html_dir`` on 127.0.0.1 and open a page of headless Chromium (the one
+    ``tests/browser.py`` starts for every browser check); yield ``(base_url, page, blocked)``.
+
+    Requests to any host but loopback are refused as they are made and recorded in
+    ``blocked``: the PDF must be printed from the book's own files.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+    from tests.site.pages import serve
+
+    blocked: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in ("127.0.0.1", "localhost"):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    with serve(html_dir) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(900_000)
+            page.route("**/*", route)
+            yield base, page, blocked
+        finally:
+            browser.close()
 
 
-def print_book(html_dir: Path = SINGLEHTML, pdf: Path = PDF, binary: str | None = None) -> dict:
+def print_book(html_dir: Path = SINGLEHTML, pdf: Path = PDF) -> dict:
     """Print the single-page site to ``pdf``; return the page report (also in MANIFEST)."""
-    page = print_page(html_dir)
-    binary = binary or site_check.ensure_chromium(install=True)
+    from playwright.sync_api import Error as PlaywrightError
+
+    page_file = print_page(html_dir)
     pdf.parent.mkdir(parents=True, exist_ok=True)
     config = _book_config()
     commit = _git_commit()
@@ -538,27 +519,20 @@ def print_book(html_dir: Path = SINGLEHTML, pdf: Path = PDF, binary: str | None 
             "title": config.get("title", ""), "author": config.get("author", ""),
             "built": built, "pages": {}}
     started = time.monotonic()
-    with site_check.serve(html_dir) as base, _chromium(binary, 1100, 1400) as client:
-        client.call("Page.navigate", {"url": urljoin(base, page.name)})
-        if client.wait_for("Page.loadEventFired", 300) is None:
-            raise RuntimeError("the single page did not finish loading in 300 s")
-        answer = client.call("Runtime.evaluate", {
-            "expression": f"({PRINT_JS})({json.dumps(book)})", "awaitPromise": True,
-            "returnByValue": True}, timeout=600)
-        if "exceptionDetails" in answer:
-            raise RuntimeError(f"preparing the page failed: {answer['exceptionDetails']}")
-        report = answer["result"]["value"]
-        report["blocked"] = sorted(set(client.blocked))
-        client.call("Emulation.setEmulatedMedia", {"media": "print"})
+    with chromium_page(html_dir, 1100, 1400) as (base, page, blocked):
+        page.goto(urljoin(base, page_file.name), wait_until="load", timeout=300_000)
+        try:
+            report = page.evaluate(PRINT_JS, book)
+        except PlaywrightError as error:
+            raise RuntimeError(f"preparing the page failed: {error}") from None
+        report["blocked"] = sorted(set(blocked))
+        page.emulate_media(media="print")
         first = pdf.with_suffix(".first.pdf")
-        _print(client, first)
-        pages = anchor_pages(first)
-        answer = client.call("Runtime.evaluate", {
-            "expression": f"({PAGES_JS})({json.dumps(pages)})", "returnByValue": True})
-        missing = answer["result"]["value"]
+        _print(page, first)
+        missing = page.evaluate(PAGES_JS, anchor_pages(first))
         if missing:
             report["problems"].append(f"contents: no page found for the anchors {missing}")
-        _print(client, pdf)
+        _print(page, pdf)
         first.unlink()
     report["seconds_print"] = round(time.monotonic() - started, 1)
     report["pdf"] = pdf.name

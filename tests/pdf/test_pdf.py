@@ -26,19 +26,13 @@ pdf_only = pytest.mark.pdf
 
 def _page_pdf(tmp_path: Path, html: str) -> Path:
     """A PDF printed by Chromium from one small page (no book machinery)."""
-    import site_check
-
-    binary = site_check.find_chromium()
-    if binary is None:
-        pytest.fail("Chromium is not installed (`make pdf` installs it)")
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "index.html").write_text(html)
     out = tmp_path / "page.pdf"
-    with site_check.serve(folder) as base, pdf._chromium(binary, 800, 1000) as client:
-        client.call("Page.navigate", {"url": base + "index.html"})
-        client.wait_for("Page.loadEventFired", 60)
-        pdf._print(client, out)
+    with pdf.chromium_page(folder, 800, 1000) as (base, page, _blocked):
+        page.goto(base + "index.html", wait_until="load", timeout=60_000)
+        pdf._print(page, out)
     return out
 
 

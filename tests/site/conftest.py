@@ -1,4 +1,4 @@
-"""Fixtures of the website tests: the built book, and what a browser saw on each page.
+"""Fixtures of the website tests: the built book, a browser, and what it saw on each page.
 
 Tests marked ``site`` need the built website. They run with ``--site``
 (``make test-site``) and are deselected otherwise, so ``make test`` stays
@@ -9,13 +9,17 @@ quick. ``--site`` builds the book first, exactly as ``make book`` does
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from site_paths import ROOT, site_check
+
+from tests.site import pages
+
+ROOT = pages.ROOT
 
 #: The demo book's notebook is built by a test, not collected by nbval.
 collect_ignore_glob = ["demo/*"]
@@ -23,7 +27,7 @@ collect_ignore_glob = ["demo/*"]
 
 def pytest_addoption(parser):
     parser.addoption("--site", action="store_true",
-                     help="build the book and run the website tests (browser, links)")
+                     help="build the book and run the website tests (browser, links, axe)")
 
 
 def pytest_configure(config):
@@ -64,12 +68,19 @@ def html_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def chromium_binary() -> str:
-    """Debian's Chromium; installed with apt-get when missing and running as root."""
-    try:
-        return site_check.ensure_chromium(install=True)
-    except (RuntimeError, subprocess.CalledProcessError) as error:
-        pytest.fail(str(error), pytrace=False)
+def browser():
+    """Headless Chromium (tests/browser.py), for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch_chromium(playwright)
+        except (RuntimeError, FileNotFoundError) as error:
+            pytest.fail(str(error), pytrace=False)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")
@@ -78,16 +89,20 @@ def screenshot_dir(html_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser_results(html_dir, chromium_binary, screenshot_dir) -> dict:
-    """Every page opened over http from 127.0.0.1, offline: page -> PageResult."""
-    results = site_check.check_in_browser(html_dir, screenshots=screenshot_dir,
-                                          binary=chromium_binary)
+def browser_results(html_dir, browser, screenshot_dir) -> dict[str, pages.PageResult]:
+    """Every page over http from 127.0.0.1, offline, with axe-core: page -> PageResult.
+
+    Also writes ``_build/axe-report.json``: every violation of every page, all impacts.
+    """
+    with pages.serve(html_dir) as base:
+        results = pages.visit_pages(browser, html_dir, base, screenshots=screenshot_dir, axe=True)
+    report = {r.page: r.violations for r in results if r.violations}
+    (html_dir.parent / "axe-report.json").write_text(json.dumps(report, indent=1) + "\n")
     return {r.page: r for r in results}
 
 
 @pytest.fixture(scope="session")
-def file_url_results(html_dir, chromium_binary) -> dict:
+def file_url_results(html_dir, browser) -> dict[str, pages.PageResult]:
     """Every page opened from file:// (a copy on a USB stick), offline."""
-    results = site_check.check_in_browser(html_dir, screenshots=None, file_url=True,
-                                          binary=chromium_binary)
+    results = pages.visit_pages(browser, html_dir, html_dir.resolve().as_uri() + "/")
     return {r.page: r for r in results}

@@ -1,9 +1,9 @@
 """Quick checks of the website's set-up that need no build (part of ``make test``).
 
-The offline JavaScript is pinned, Binder installs what the chapters import
+The site's JavaScript is pinned, Binder installs what the chapters import
 and no more, the README's badges point at files that exist, colour maps are
-colour-blind safe, the instructors' page finds every chapter's learning
-goals, and the site checker itself finds what it should on small pages.
+colour-blind safe, and the instructors' page finds every chapter's learning
+goals.
 """
 
 from __future__ import annotations
@@ -16,9 +16,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from site_paths import ROOT, generated, offline_assets, site_check, toc_files
+import yaml
 
+from book_ext import generated, offline_assets
+from book_ext.generated import toc_files
+
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = [f for f in toc_files() if f.startswith("chapters/")]
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 EXISTING = [c for c in CHAPTERS if (ROOT / f"{c}.ipynb").is_file()]
 
 
@@ -35,27 +40,28 @@ def _pins(path: Path) -> dict[str, str]:
 
 
 def test_npm_packages_are_pinned_exactly():
+    """The site's scripts (dependencies) and its test tools, axe-core and linkinator
+    (devDependencies), at exact versions that the lock file agrees with."""
     manifest = json.loads((ROOT / "package.json").read_text())
     lock = json.loads((ROOT / "package-lock.json").read_text())
     assert manifest["dependencies"], "package.json lists no dependency"
-    for name, version in manifest["dependencies"].items():
-        assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name}: pin an exact version, not {version}"
-        assert lock["packages"][f"node_modules/{name}"]["version"] == version, (
-            f"{name}: package-lock.json disagrees with package.json; run `npm install`")
-    assert lock["packages"][""]["dependencies"] == manifest["dependencies"]
+    assert {"axe-core", "linkinator"} <= set(manifest["devDependencies"])
+    for kind in ("dependencies", "devDependencies"):
+        for name, version in manifest[kind].items():
+            assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name}: pin an exact version, not {version}"
+            assert lock["packages"][f"node_modules/{name}"]["version"] == version, (
+                f"{name}: package-lock.json disagrees with package.json; run `npm install`")
+        assert lock["packages"][""][kind] == manifest[kind]
 
 
 def test_config_points_at_staged_offline_files():
-    config = (ROOT / "_config.yml").read_text()
-    mathjax = re.search(r"^\s*mathjax_path:\s*(\S+)", config, re.M).group(1)
-    widgets = re.findall(r"^\s*(offline/\S+\.js):\s*\{\}", config, re.M)
+    sphinx = CONFIG["sphinx"]["config"]
     staged = {dest for _, source, dest in offline_assets.ASSETS if not dest.endswith("/")}
     staged.add("widgets/setup.js")
-    assert mathjax.startswith("offline/") and mathjax.removeprefix("offline/") in staged
-    assert [w.removeprefix("offline/") for w in widgets] == [
-        "widgets/setup.js", "widgets/require.js", "widgets/embed-amd.js"]
-    assert not re.search(r"^\s*(mathjax_path|[^#\n]*\.js):\s*.*https?://", config, re.M), (
-        "_config.yml loads JavaScript from the internet")
+    assert sphinx["mathjax_path"].removeprefix("offline/") in staged
+    assert sphinx["mathjax_path"].startswith("offline/")
+    assert list(sphinx["nb_ipywidgets_js"]) == [
+        "offline/widgets/setup.js", "offline/widgets/require.js", "offline/widgets/embed-amd.js"]
 
 
 def test_missing_node_modules_is_a_clear_error(tmp_path):
@@ -112,8 +118,9 @@ def test_api_page_lists_every_helpers_module():
 #: import name -> distribution name, where they differ.
 _DISTRIBUTIONS = {"sklearn": "scikit-learn", "PIL": "pillow", "tensorflow": "tensorflow-cpu",
                   "IPython": "ipython"}
-#: Provided by Binder's own Jupyter environment, or imported only when present.
-_PROVIDED = {"IPython", "ipykernel", "myst_nb", "helpers"}
+#: Provided by Binder's own Jupyter environment, or imported only when present; jax only
+#: when the experiment grid runs on a GPU with KERAS_BACKEND=jax (helpers/experiments.py).
+_PROVIDED = {"IPython", "ipykernel", "myst_nb", "helpers", "jax"}
 
 
 def _third_party_imports() -> dict[str, str]:
@@ -166,10 +173,10 @@ def test_binder_pins_match_the_book_and_add_no_tooling():
 
 
 def test_binder_launch_opens_jupyterlab():
-    config = (ROOT / "_config.yml").read_text()
-    assert re.search(r"^\s*notebook_interface:\s*jupyterlab", config, re.M)
-    assert re.search(r"^\s*binderhub_url:\s*https://mybinder\.org", config, re.M)
-    assert re.search(r"^\s*colab_url:\s*https://colab\.research\.google\.com", config, re.M)
+    launch = CONFIG["launch_buttons"]
+    assert launch["notebook_interface"] == "jupyterlab"
+    assert launch["binderhub_url"] == "https://mybinder.org"
+    assert launch["colab_url"] == "https://colab.research.google.com"
 
 
 def _readme_badges() -> list[tuple[str, str]]:
@@ -180,9 +187,8 @@ def _readme_badges() -> list[tuple[str, str]]:
 
 
 def test_readme_badges_point_at_this_repository():
-    config = (ROOT / "_config.yml").read_text()
-    repo = re.search(r"^\s*url:\s*https://github\.com/(\S+?)/?$", config, re.M).group(1)
-    branch = re.search(r"^\s*branch:\s*(\S+)", config, re.M).group(1)
+    repo = urlsplit(CONFIG["repository"]["url"]).path.strip("/")
+    branch = CONFIG["repository"]["branch"]
     badges = _readme_badges()
     kinds = set()
     for image, link in badges:
@@ -200,9 +206,9 @@ def test_readme_badges_point_at_this_repository():
             # (book_ext/reader_notebooks.py; _config.yml: reader_notebooks_branch/_folder).
             kinds.add("colab")
             assert image == "https://colab.research.google.com/assets/colab-badge.svg", image
-            pages = re.search(r"^\s*reader_notebooks_branch:\s*(\S+)", config, re.M).group(1)
-            folder = re.search(r"^\s*reader_notebooks_folder:\s*(\S+)", config, re.M).group(1)
-            prefix = f"/github/{repo}/blob/{pages}/{folder}/"
+            readers = CONFIG["sphinx"]["config"]
+            prefix = (f"/github/{repo}/blob/{readers['reader_notebooks_branch']}/"
+                      f"{readers['reader_notebooks_folder']}/")
             assert parts.path.startswith(prefix), link
             chapter = ROOT / "chapters" / parts.path.removeprefix(prefix)
             assert chapter.is_file(), f"{link}: no such chapter"
@@ -211,14 +217,63 @@ def test_readme_badges_point_at_this_repository():
 
 # ------------------------------------------------------------------- accessibility
 
+#: Perceptually uniform and colour-blind safe: matplotlib's sequential maps
+#: designed for it, the grey maps, and ColorBrewer's colour-blind-safe diverging
+#: maps (for signed values centred on 0). ``_r`` reverses any of them.
+SAFE_COLORMAPS = {
+    "viridis", "cividis", "magma", "inferno", "plasma", "gray", "grey", "Greys", "binary",
+    "gist_gray", "gist_yarg", "bone", "RdBu", "PuOr", "BrBG", "PRGn", "PiYG", "RdYlBu",
+    "Blues", "Greens", "Oranges", "Purples", "Reds", "YlGnBu", "YlOrRd", "YlOrBr", "GnBu",
+    "BuGn", "BuPu", "OrRd", "PuBu", "PuBuGn", "RdPu", "YlGn", "twilight", "twilight_shifted",
+    "berlin", "managua", "vanimo",
+}
+#: Where code names a colour map: a keyword, a lookup, or an rcParams entry.
+_CMAP_USES = re.compile(
+    r"""(?:cmap\s*=\s*|get_cmap\(\s*|colormaps\[\s*|\.cmap"?\s*:\s*|image\.cmap['"]\s*:\s*)
+        (['"])([A-Za-z_][\w.]*)\1""",
+    re.X,
+)
+
+
+def unsafe_colormaps(root: Path = ROOT) -> list[str]:
+    """Colour maps named in the chapters and helpers that are not in SAFE_COLORMAPS.
+
+    Hand-written: a colour map is chosen by name in code, so the check reads the
+    code (no library lists colour-blind-safe maps).
+    """
+    sources: list[tuple[str, str]] = []
+    for nb in sorted((root / "chapters").glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(nb.read_text()).get("cells", [])):
+            if cell.get("cell_type") == "code":
+                text = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+                sources.append((f"{nb.relative_to(root)} cell {i}", text))
+    for py in sorted((root / "helpers").glob("*.py")):
+        sources.append((str(py.relative_to(root)), py.read_text()))
+    return [f"{where}: colour map {m.group(2)!r} is not perceptually uniform and colour-blind "
+            "safe; use viridis/cividis (magnitudes), gray (images), RdBu_r centred on 0 "
+            "(signed values)"
+            for where, text in sources for m in _CMAP_USES.finditer(text)
+            if m.group(2).removesuffix("_r") not in SAFE_COLORMAPS]
+
 
 def test_colour_maps_are_uniform_and_colour_blind_safe():
-    assert not site_check.check_colormaps(ROOT), "\n".join(site_check.check_colormaps(ROOT))
+    assert not unsafe_colormaps(), "\n".join(unsafe_colormaps())
+
+
+def test_safe_colour_maps_exist_in_matplotlib():
+    import matplotlib
+
+    assert not {m for m in SAFE_COLORMAPS if m not in matplotlib.colormaps}
 
 
 def test_default_colour_map_is_viridis():
-    book = (ROOT / "helpers" / "book.py").read_text()
-    assert re.search(r"""["']image\.cmap["']\s*:\s*["']viridis["']""", book)
+    import matplotlib
+
+    from helpers import setup
+
+    with matplotlib.rc_context({"image.cmap": "jet"}):
+        setup()
+        assert matplotlib.rcParams["image.cmap"] == "viridis"
 
 
 def test_colour_map_check_catches_jet(tmp_path):
@@ -228,41 +283,50 @@ def test_colour_map_check_catches_jet(tmp_path):
                                             "plt.imshow(y, cmap=\"RdBu_r\")"]}
     (tmp_path / "chapters" / "01_x.ipynb").write_text(json.dumps({"cells": [cell]}))
     (tmp_path / "helpers" / "plotting.py").write_text("mpl.colormaps['rainbow']\n")
-    bad = site_check.check_colormaps(tmp_path)
+    bad = unsafe_colormaps(tmp_path)
     assert len(bad) == 2 and "'jet'" in bad[0] and "'rainbow'" in bad[1]
 
 
-# ------------------------------------------------------------ the checker itself
+# ------------------------------------------------------------------------ page fixes
 
 
-def _page(path: Path, body: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"<!DOCTYPE html><html><head></head><body>{body}</body></html>")
+def test_page_fixes_make_generated_markup_accessible():
+    """The HTML other tools generate, as they write it, and what the book serves."""
+    from book_ext import page_fixes
+
+    body = (
+        '<div class="animation">\n  <img id="_anim_img12ab">\n'
+        '    <input id="_anim_slider12ab" type="range" class="anim-slider"\n name="points">'
+        '<details><summary aria-label="Toggle hidden content"><span>Show code cell source</span>'
+        '</summary></details>'
+        '<div role="list" class="citation-list"><div class="citation" role="doc-biblioentry">'
+        '</div></div>'
+        '<table><thead><tr><th class="blank level0" >&nbsp;</th><th class="col_heading">a</th>'
+        '</tr></thead></table>')
+    context = {"body": body}
+    page_fixes.fix_body(None, "page", "page.html", context, None)
+    fixed = context["body"]
+    assert f'<img id="_anim_img12ab" alt="{page_fixes.ANIMATION_ALT}">' in fixed
+    assert 'class="anim-slider" aria-label="Animation frame"' in fixed
+    assert "<summary><span>Show code cell source" in fixed
+    assert 'role="listitem"' in fixed and "doc-biblioentry" not in fixed
+    assert '<td class="blank level0" >&nbsp;</td>' in fixed and '<th class="col_heading">' in fixed
+    again = {"body": fixed}
+    page_fixes.fix_body(None, "page", "page.html", again, None)
+    assert again["body"] == fixed  # applying twice changes nothing
 
 
-def test_link_check_finds_broken_links_anchors_and_online_files(tmp_path):
-    _page(tmp_path / "index.html", '<a href="chapters/a.html#there">ok</a>')
-    _page(tmp_path / "chapters" / "a.html",
-          '<h2 id="there">x</h2><a href="../index.html">up</a><a href="#nowhere">bad anchor</a>'
-          '<a href="b.html">missing</a><img src="../_images/x.png" alt="a plot">'
-          '<script src="https://cdn.example.org/x.js"></script>'
-          '<a href="https://example.org/">external link: fine</a>'
-          '<link rel="stylesheet" href="../_static/s.css">')
-    (tmp_path / "_static").mkdir()
-    (tmp_path / "_static" / "s.css").write_text("a{background:url(missing.woff2)}")
-    problems = site_check.check_links(tmp_path)
-    assert problems.pop("(external)") == ["https://example.org/"]
-    found = "\n".join(problems["chapters/a.html"])
-    assert "#nowhere" in found and "b.html" in found and "_images/x.png" in found
-    assert "cdn.example.org" in found and "index.html" not in problems
-    assert any("missing.woff2" in p for p in problems["_static/s.css (loaded by chapters/a.html)"])
+def test_extension_version_follows_its_sources(tmp_path):
+    """Editing book_ext re-reads every page (Sphinx drops its environment on a new env_version)."""
+    import shutil
 
+    import book_ext
 
-def test_image_check_wants_a_caption_or_real_alt_text(tmp_path):
-    _page(tmp_path / "a.html",
-          '<figure><img src="_images/a.png" alt="_images/a.png"><figcaption><p>Sobel edges'
-          '</p></figcaption></figure><img src="_images/b.png" alt="A blurred photo">'
-          '<img src="_images/c.png" alt="_images/c.png"><div class="animation"><img id="_anim_img1">'
-          '</div>')
-    problems = site_check.check_images_described(tmp_path)["a.html"]
-    assert len(problems) == 2 and "c.png" in problems[0] and "animation" in problems[1]
+    copy = tmp_path / "book_ext"
+    shutil.copytree(Path(book_ext.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = book_ext._source_version(copy)
+    assert before == book_ext._source_version(Path(book_ext.__file__).parent)
+    with (copy / "static" / "book.css").open("a") as handle:
+        handle.write("/* changed */\n")
+    assert book_ext._source_version(copy) != before

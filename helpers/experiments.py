@@ -147,7 +147,7 @@ class Run:
 
     Notes
     -----
-    Taught in: chapter 7.
+    Taught in: no chapter (used by grid, run_grid and rerun).
     """
 
     table: str
@@ -824,8 +824,8 @@ def plot_tables(frames: dict, *, reference: dict | None = None):
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per table: a dot per row at its mean, bars of one standard
-        deviation, and each seed's value as a small cross.
+        One panel per table: a dot per row at its mean and a bar of one
+        standard deviation.
 
     Notes
     -----

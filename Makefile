@@ -105,6 +105,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --output bench/report.md
+	$(MAKE) test-binder
 
 # Chapter 7's grid: every run in its own process, two at a time on one thread each; runs
 # already in data/ch7_experiments.json are skipped, so an interrupted grid resumes.

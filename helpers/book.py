@@ -31,7 +31,7 @@ def quiet_stderr() -> Iterator[None]:
     directly, so ``contextlib.redirect_stderr`` cannot catch them; a Jupyter
     kernel would show those lines as red stderr output.
 
-    Taught in: chapter 3 (first import of TensorFlow).
+    Taught in: no chapter (used by the chapters' set-up, helpers.setup).
 
     Examples
     --------

@@ -587,7 +587,7 @@ def correlate2d_loop(
 
     Notes
     -----
-    Taught in: chapter 1.
+    Taught in: no chapter (used by the tests, the loop for correlation beside convolve2d_loop).
 
     Examples
     --------

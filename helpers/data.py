@@ -86,7 +86,7 @@ class MnistUnavailableError(RuntimeError):
 
     Files that exist but are corrupt raise :class:`ValueError` instead.
 
-    Taught in: chapter 6.
+    Taught in: no chapter (used by load_mnist, raised when no copy of MNIST can be found).
     """
 
 
@@ -199,7 +199,7 @@ def mnist_source(*, cache_dir: str | os.PathLike | None = None, origin: str | No
 
     Notes
     -----
-    Taught in: chapter 6.
+    Taught in: no chapter (used by tools/train_bench.py and the tests, to say where the digits came from).
 
     Examples
     --------
@@ -261,7 +261,7 @@ def article_indices(
 
     Notes
     -----
-    Taught in: chapter 6.
+    Taught in: no chapter (used by article_split).
 
     Examples
     --------

@@ -33,7 +33,12 @@ _MISSING = object()
 
 
 class Wrong(Exception):
-    """Raised by a check function: the answer is wrong, and the message says why."""
+    """Raised by a check function: the answer is wrong, and the message says why.
+
+    Notes
+    -----
+    Taught in: no chapter (used by the checks, to say what is wrong).
+    """
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,10 @@ class Check:
         Takes the answer (one value, or a tuple for several names) and
         raises :class:`Wrong` with a reason when it is wrong; returns a
         short remark (or ``None``) when it is right.
+
+    Notes
+    -----
+    Taught in: no chapter (used by check_exercise, one registered check).
     """
 
     label: str
@@ -77,7 +86,12 @@ def _register(label: str, names: str | tuple[str, ...], what: str):
 
 
 def labels() -> list[str]:
-    """The labels of every exercise that has a self-check, sorted."""
+    """The labels of every exercise that has a self-check, sorted.
+
+    Notes
+    -----
+    Taught in: no chapter (used by the tests and tools/student_edition.py).
+    """
     return sorted(CHECKS)
 
 
@@ -97,7 +111,12 @@ def _names(names) -> str:
 
 
 def instruction(label: str) -> str:
-    """The sentence the student edition puts before an exercise's check cell (Markdown)."""
+    """The sentence the student edition puts before an exercise's check cell (Markdown).
+
+    Notes
+    -----
+    Taught in: no chapter (used by tools/student_edition.py).
+    """
     check = _get(label)
     return (f"**Check your answer.** Store it in {_names(check.names)}: {check.what}. Then run "
             "the cell below. It computes the expected answer itself and says whether yours is "
@@ -105,7 +124,12 @@ def instruction(label: str) -> str:
 
 
 def evaluate(label: str, answer: Any) -> tuple[bool, str]:
-    """``(right, message)`` for an answer, without printing. ``label`` must be registered."""
+    """``(right, message)`` for an answer, without printing. ``label`` must be registered.
+
+    Notes
+    -----
+    Taught in: no chapter (used by check_exercise and the tests).
+    """
     check = _get(label)
     try:
         remark = check.function(answer)
@@ -145,6 +169,10 @@ def check_exercise(label: str, answer: Any = _MISSING) -> bool:
     >>> check_exercise("ch2-laplacian", np.zeros(16))
     Not yet: your row differs from the Laplacian of the step by up to 1.
     False
+
+    Notes
+    -----
+    Taught in: no chapter (used by the student edition's check cells).
     """
     check = _get(label)
     if answer is _MISSING:

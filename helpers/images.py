@@ -114,7 +114,7 @@ def sample_image(size: int | tuple[int, int] | None = None) -> np.ndarray:
     The photo is decoded once per process and cached. Same ``size``, same
     pixels: the result is deterministic.
 
-    Taught in: chapter 1.
+    Taught in: chapters 2, 4 and 5.
 
     Examples
     --------
@@ -174,7 +174,7 @@ def step_edge(
 
     Notes
     -----
-    Taught in: chapter 1.
+    Taught in: chapter 2.
 
     Examples
     --------

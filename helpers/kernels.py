@@ -265,7 +265,7 @@ def sobel_1d() -> tuple[np.ndarray, np.ndarray]:
     ``convolve_separable(image, smoothing, derivative)`` equals
     ``convolve2d(image, sobel("x"), "same")``.
 
-    Taught in: chapter 2.
+    Taught in: no chapter (used by tests/test_kernels.py, Sobel's separable factors).
 
     Examples
     --------

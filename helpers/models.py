@@ -616,7 +616,7 @@ def build_variant(variant: Variant | None = None, *, n_train: int = 7500) -> ker
 
     Notes
     -----
-    Taught in: chapter 7.
+    Taught in: no chapter (used by train_variant).
 
     Examples
     --------
@@ -687,7 +687,7 @@ class TrainResult:
 
     Notes
     -----
-    Taught in: chapter 7.
+    Taught in: no chapter (used by train_variant, the type it returns).
     """
 
     accuracy: float

@@ -644,7 +644,7 @@ def sgd_step(params: Params, grads: Params, lr: float) -> Params:
 
     Notes
     -----
-    Taught in: chapter 3.
+    Taught in: no chapter (used by the tests; nn.train calls its unchecked core).
 
     Examples
     --------

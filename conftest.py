@@ -100,3 +100,17 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(
             "--fast: not collected (they import TensorFlow or Keras): "
             + ", ".join(sorted(set(_left_out))))
+
+
+@pytest.fixture(autouse=True)
+def _keras_floatx_restored():
+    """Give Keras' default float type back after every test.
+
+    Some tests run chapter code that switches Keras to float64 (chapter 3 does, to
+    compare with NumPy); left so, every later test that builds a model in the same
+    process would compute in float64, and Keras' augmentation layers fail on it.
+    """
+    yield
+    keras = sys.modules.get("keras")
+    if keras is not None and keras.config.floatx() != "float32":
+        keras.config.set_floatx("float32")

@@ -189,7 +189,7 @@ def one_hot(labels) -> np.ndarray:
 
     Notes
     -----
-    Taught in: chapter 6.
+    Taught in: no chapter (used by the tests: labels checked, then Keras' to_categorical).
 
     Examples
     --------

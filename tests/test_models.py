@@ -247,7 +247,11 @@ def test_augmentation_only_while_training():
     layer = models.augmentation()
     images = np.zeros((4, 28, 28, 1), np.float32)
     images[:, 10:18, 12:16] = 255.0
-    assert np.array_equal(keras.ops.convert_to_numpy(layer(images)), images)
+    # Off outside training: in predict and evaluate (Keras passes training=False there),
+    # while a direct call defaults to training, as Keras' random layers do.
+    assert np.array_equal(keras.ops.convert_to_numpy(layer(images, training=False)), images)
+    wrapped = keras.Sequential([keras.Input((28, 28, 1)), layer])
+    assert np.array_equal(wrapped.predict(images, verbose=0), images)
     moved = keras.ops.convert_to_numpy(layer(images, training=True))
     assert moved.shape == images.shape
     assert not np.allclose(moved, images)

@@ -743,7 +743,9 @@ def reader_path(app, docname: str) -> Path:
 
 def write_reader_notebooks(app, exception) -> None:
     """``build-finished``: write the reader edition of every notebook of the book."""
-    if exception is not None or app.builder.format != "html":
+    # The website's builder only: the single-page build of the PDF needs no reader
+    # editions, and numbers its figures by its own scheme.
+    if exception is not None or app.builder.name != "html":
         return
     from sphinx.errors import ExtensionError
 

@@ -185,7 +185,7 @@ def modern_recipe(batch_size: int = 128, epochs: int = 30):
     Parameters
     ----------
     batch_size, epochs : int
-        The schedule (the grid tries :data:`SCHEDULES`).
+        The schedule (the grid tries ``SCHEDULES``).
 
     Returns
     -------
@@ -282,7 +282,7 @@ def _complete(results: dict | None, runs: list[Run], what: str) -> None:
 def chosen_schedule(results: dict) -> tuple[int, int]:
     """The modern recipe's (batch size, epochs), by the one-standard-error rule.
 
-    Among :data:`SCHEDULES`, each trained with every change of :data:`CHANGES`,
+    Among ``SCHEDULES``, each trained with every change of :data:`CHANGES`,
     the cheapest (fewest epochs, then larger batches) whose mean held-out
     accuracy is within one standard error of the best mean: schedules that the
     seeds cannot tell apart from the best cost no accuracy we can measure, so
@@ -370,7 +370,7 @@ def best_variant(results: dict):
 def code_hash(root: Path = ROOT) -> str:
     """A short hash of the code that determines what a run computes.
 
-    It covers the functions and classes of :data:`_CODE` (the recipe, the
+    It covers the functions and classes of ``_CODE`` (the recipe, the
     model, the optimizer, the training loop, the data split), with their
     docstrings left out, so that editing documentation or unrelated helpers
     keeps the hash while a change to the training code changes it.

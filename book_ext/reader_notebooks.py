@@ -431,9 +431,11 @@ class _Converter:
         if name == "exercise":
             label = options.get("label", "")
             shown = self.index.numbers.get(label, ("", "", "Exercise"))[2]
-            title = f"{shown} ({self.inline(argument)})" if argument else shown
-            if label in self.index.numbers:
-                title = _link(title, self.index.url(*self.index.numbers[label][:2]))
+            title = shown
+            if label in self.index.numbers:  # the link reads as the website's references do
+                title = _link(shown, self.index.url(*self.index.numbers[label][:2]))
+            if argument:
+                title = f"{title} ({self.inline(argument)})"
             return quote_block(f"**{title}**", self.markdown(content))
         if name == "solution":
             return details(solution_title(self.index, argument.strip()), self.markdown(content))

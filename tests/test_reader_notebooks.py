@@ -173,7 +173,7 @@ def test_demo_admonitions_and_solutions(demo):
     text = _markdown(reader)
     assert "> **Note**\n>\n> A note with $x^2$" in text
     assert "<details>\n<summary>More detail</summary>\n\nFolded text.\n\n</details>" in text
-    assert f"> **[Exercise 1.1 (Double the ratio)]({CHAPTER}#demo-ex-code)**" in text
+    assert f"> **[Exercise 1.1]({CHAPTER}#demo-ex-code) (Double the ratio)**" in text
     assert "**Solution to Exercise 1.1**: the code below" in text
     assert ("<details>\n<summary>Solution to Exercise 1.1, continued</summary>\n\n"
             "The distinctive prose of the first solution.") in text

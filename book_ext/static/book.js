@@ -19,6 +19,18 @@
       svg.removeAttribute("aria-labelledby");
     });
   };
+  // ipywidgets draws a slider's handle (role="slider") after the page loads, with its
+  // description in a separate label: name each handle by that label as it appears.
+  const nameSliders = () => {
+    document.querySelectorAll('.widget-slider [role="slider"]:not([aria-label])').forEach((handle) => {
+      const label = handle.closest(".widget-slider")?.querySelector(".widget-label");
+      handle.setAttribute("aria-label", (label && label.textContent.trim()) || "slider");
+    });
+  };
   document.addEventListener("DOMContentLoaded", fix);
-  window.addEventListener("load", fix);
+  window.addEventListener("load", () => {
+    fix();
+    nameSliders();
+    new MutationObserver(nameSliders).observe(document.body, { childList: true, subtree: true });
+  });
 })();

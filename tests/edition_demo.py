@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,3 +141,38 @@ def build_demo_book(folder: Path) -> subprocess.CompletedProcess:
                JUPYTER_PATH=str(ROOT / ".venv" / "share" / "jupyter"))
     return subprocess.run([str(jupyter_book), "build", str(folder), "-W", "-n", "--keep-going"],
                           capture_output=True, text=True, env=env, cwd=folder)
+
+
+def source(cell: dict) -> str:
+    """A cell's source as one string."""
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def solution_traces(notebook: dict) -> list[str]:
+    """Solution content a reader could see, found without the stripping code.
+
+    Gated solution markers, ``{solution}`` blocks, admonitions or dropdowns titled
+    Solution/Answer, folded (dropdown) blocks or folded code cells in the
+    Exercises section (the older layout of solutions).
+    """
+    traces = []
+    in_exercises = False
+    for number, cell in enumerate(notebook["cells"]):
+        text = source(cell)
+        if cell["cell_type"] == "markdown" and re.search(r"^## Exercises\s*$", text, re.M):
+            in_exercises = True
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell["cell_type"] == "code":
+            if in_exercises and tags & {"hide-cell", "hide-input"}:
+                traces.append(f"cell {number}: folded code in the Exercises section")
+            continue
+        for pattern, what in [
+            (r"\{solution(-start|-end)?\}", "solution directive"),
+            (r"^\s*(:{3,}|`{3,})\s*\{(admonition|dropdown)\}\s*(Solution|Answer)", "solution block"),
+            (r"^\s*(:{3,}|`{3,})\s*\{\w+\}[^\n]*\n(:\w+:[^\n]*\n)*:class:[^\n]*dropdown",
+             "folded block" if in_exercises else None),
+        ]:
+            if what and re.search(pattern, text, re.M | re.I):
+                traces.append(f"cell {number}: {what}")
+    return traces

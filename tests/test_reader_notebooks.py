@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from book_ext import reader_notebooks as rn
+from tests.edition_demo import build_demo_book, demo_notebook, write_demo_book
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from edition_demo import build_demo_book, demo_notebook, write_demo_book  # noqa: E402
-
-from book_ext import reader_notebooks as rn  # noqa: E402
 
 SITE = "https://example.org/book/"
 CHAPTER = SITE + "chapters/01_demo.html"

@@ -10,60 +10,21 @@ them: ``tests/editions/test_student_build.py`` (``make test-editions``).
 from __future__ import annotations
 
 import json
-import re
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
+from tests.edition_demo import SOLUTION_MARKS, demo_notebook, solution_traces, source
+from tools import student_edition as se
 
-import student_edition as se  # noqa: E402
-from edition_demo import SOLUTION_MARKS, demo_notebook  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
 
-def _source(cell: dict) -> str:
-    src = cell["source"]
-    return "".join(src) if isinstance(src, list) else src
-
-
-def solution_traces(notebook: dict) -> list[str]:
-    """Solution content a reader could see, found without the stripping code.
-
-    Gated solution markers, ``{solution}`` blocks, admonitions or dropdowns titled
-    Solution/Answer, folded (dropdown) blocks or folded code cells in the
-    Exercises section (the older layout of solutions).
-    """
-    traces = []
-    in_exercises = False
-    for number, cell in enumerate(notebook["cells"]):
-        text = _source(cell)
-        if cell["cell_type"] == "markdown" and re.search(r"^## Exercises\s*$", text, re.M):
-            in_exercises = True
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if cell["cell_type"] == "code":
-            if in_exercises and tags & {"hide-cell", "hide-input"}:
-                traces.append(f"cell {number}: folded code in the Exercises section")
-            continue
-        for pattern, what in [
-            (r"\{solution(-start|-end)?\}", "solution directive"),
-            (r"^\s*(:{3,}|`{3,})\s*\{(admonition|dropdown)\}\s*(Solution|Answer)", "solution block"),
-            (r"^\s*(:{3,}|`{3,})\s*\{\w+\}[^\n]*\n(:\w+:[^\n]*\n)*:class:[^\n]*dropdown",
-             "folded block" if in_exercises else None),
-        ]:
-            if what and re.search(pattern, text, re.M | re.I):
-                traces.append(f"cell {number}: {what}")
-    return traces
-
-
 def _answer_cells(notebook: dict) -> list[int]:
     return [i for i, c in enumerate(notebook["cells"])
-            if c["cell_type"] == "code" and _source(c) == se.YOUR_CODE]
+            if c["cell_type"] == "code" and source(c) == se.YOUR_CODE]
 
 
 # -------------------------------------------------------------------------- the detector
@@ -86,7 +47,7 @@ def demo_student():
 
 def test_demo_student_edition_has_no_solution(demo_student):
     student, removed = demo_student
-    text = "\n".join(_source(c) for c in student["cells"])
+    text = "\n".join(source(c) for c in student["cells"])
     for mark in SOLUTION_MARKS:
         assert mark not in text, f"solution text survives: {mark!r}"
         assert any(mark in part["text"] for part in removed), f"{mark!r} was not reported removed"
@@ -95,8 +56,8 @@ def test_demo_student_edition_has_no_solution(demo_student):
 
 def test_demo_student_edition_keeps_everything_else(demo_student):
     student, _ = demo_student
-    kept = [_source(c) for c in student["cells"] if _source(c) != se.YOUR_CODE]
-    instructor = [_source(c) for c in demo_notebook()["cells"]]
+    kept = [source(c) for c in student["cells"] if source(c) != se.YOUR_CODE]
+    instructor = [source(c) for c in demo_notebook()["cells"]]
     assert all(cell in instructor for cell in kept[:-1] if ":::{exercise} Why" not in cell)
     for label in ("demo-ex-code", "demo-ex-paper", "demo-ex-predict"):
         assert f":label: {label}" in "\n".join(kept), f"exercise {label} is missing"
@@ -110,14 +71,14 @@ def test_demo_code_exercises_get_an_answer_cell(demo_student):
     cells = student["cells"]
     for label, wanted in [("demo-ex-code", True), ("demo-ex-predict", True),
                           ("demo-ex-paper", False)]:
-        position = next(i for i, c in enumerate(cells) if f":label: {label}" in _source(c))
+        position = next(i for i, c in enumerate(cells) if f":label: {label}" in source(c))
         follows = position + 1 < len(cells) and position + 1 in _answer_cells(student)
         assert follows == wanted, f"{label}: answer cell {'missing' if wanted else 'unexpected'}"
 
 
 def test_broken_gates_are_reported():
     notebook = demo_notebook()
-    notebook["cells"] = [c for c in notebook["cells"] if "solution-end" not in _source(c)]
+    notebook["cells"] = [c for c in notebook["cells"] if "solution-end" not in source(c)]
     with pytest.raises(se.StudentEditionError, match="opens inside another|never closed"):
         se.strip_solutions(notebook)
 
@@ -134,13 +95,13 @@ def test_chapter_student_edition_has_no_solution(path):
     assert se.solution_leaks(instructor, student) == []
     # Every code cell outside the solutions is kept, in order (the notebook must still run).
     solution_code = [p["text"] for p in removed if p["kind"] == "code"]
-    outside = [_source(c) for c in instructor["cells"]
-               if c["cell_type"] == "code" and _source(c) not in solution_code]
-    assert [_source(c) for c in student["cells"]
-            if c["cell_type"] == "code" and _source(c) != se.YOUR_CODE and not se.is_check_cell(c)] == outside
+    outside = [source(c) for c in instructor["cells"]
+               if c["cell_type"] == "code" and source(c) not in solution_code]
+    assert [source(c) for c in student["cells"]
+            if c["cell_type"] == "code" and source(c) != se.YOUR_CODE and not se.is_check_cell(c)] == outside
     assert _answer_cells(student), f"{path.name}: no '# Your code here' cell"
     for heading in ("## Overview", "## Summary", "## Exercises"):
-        assert any(heading in _source(c) for c in student["cells"]), f"{path.name}: {heading} lost"
+        assert any(heading in source(c) for c in student["cells"]), f"{path.name}: {heading} lost"
 
 
 def test_archive_path_is_exposed():
@@ -153,7 +114,7 @@ def test_archive_path_is_exposed():
 
 def _code_exercise_labels(notebook: dict) -> list[str]:
     return [label for cell in notebook["cells"] if cell["cell_type"] == "markdown"
-            for label, kind in se.exercises_in(_source(cell)) if kind == "code"]
+            for label, kind in se.exercises_in(source(cell)) if kind == "code"]
 
 
 def test_the_staged_student_book_ends_every_code_exercise_with_its_check(tmp_path):
@@ -167,17 +128,17 @@ def test_the_staged_student_book_ends_every_code_exercise_with_its_check(tmp_pat
     for path in written:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         labels = _code_exercise_labels({"cells": cells})
-        calls = [se._CHECK_CALL.search(_source(c)).group("label") for c in cells if se.is_check_cell(c)]
+        calls = [se._CHECK_CALL.search(source(c)).group("label") for c in cells if se.is_check_cell(c)]
         assert calls == [label for label in labels if label in exercises.CHECKS], path.name
         for label in calls:
             at = next(i for i, c in enumerate(cells)
-                      if c["cell_type"] == "markdown" and f":label: {label}" in _source(c))
+                      if c["cell_type"] == "markdown" and f":label: {label}" in source(c))
             answer, note, check = cells[at + 1:at + 4]
-            assert _source(answer) == se.YOUR_CODE, f"{label}: no answer cell before the check"
-            assert note["cell_type"] == "markdown" and "**Check your answer.**" in _source(note)
+            assert source(answer) == se.YOUR_CODE, f"{label}: no answer cell before the check"
+            assert note["cell_type"] == "markdown" and "**Check your answer.**" in source(note)
             for name in exercises.CHECKS[label].names:
-                assert f"`{name}`" in _source(note), f"{label}: the instruction does not name {name}"
-            assert _source(check) == se.CHECK_CODE.format(label=label)
+                assert f"`{name}`" in source(note), f"{label}: the instruction does not name {name}"
+            assert source(check) == se.CHECK_CODE.format(label=label)
             assert check["id"] and note["id"], "nbformat 4.5 cells need ids"
         checked += len(calls)
     assert checked >= 10, f"only {checked} check cells in the student edition"
@@ -216,9 +177,9 @@ def test_prose_may_share_the_closing_markers_cell():
         cell("code", "after_the_exercises = True\n"),
     ]}
     student, removed = se.strip_solutions(notebook)
-    text = "\n".join(_source(c) for c in student["cells"])
+    text = "\n".join(source(c) for c in student["cells"])
     for mark in ("secret_answer", "explanation", "One-cell reasoning"):
         assert mark not in text and any(mark in part["text"] for part in removed), mark
     assert solution_traces(student) == []
-    assert _source(student["cells"][-1]) == "after_the_exercises = True\n"
+    assert source(student["cells"][-1]) == "after_the_exercises = True\n"
     assert len(_answer_cells(student)) == 1

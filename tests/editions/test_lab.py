@@ -22,7 +22,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium
+
+from tests.browser import launch_chromium
 
 pytestmark = pytest.mark.editions
 

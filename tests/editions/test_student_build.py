@@ -18,15 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from book_ext import reader_notebooks as rn
+from tests.edition_demo import solution_traces
+from tools import student_edition as se
+
 pytestmark = pytest.mark.editions
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-import student_edition as se  # noqa: E402
-from test_student_edition import solution_traces  # noqa: E402
-
-from book_ext import reader_notebooks as rn  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 

@@ -1,11 +1,9 @@
 """Images to filter and the figures that show them.
 
-- :func:`sample_image`: a grey photograph (Grace Hopper, bundled with
-  Matplotlib, so no download), as float64 in ``[0, 1]``.
-- :func:`step_edge`: a tiny generated image whose filtered versions can
-  be worked out by hand.
-- :func:`show_images`: images side by side with colour bars; signed
-  results (derivatives, differences) get a diverging map centred on 0.
+:func:`sample_image` is a grey photograph (bundled with Matplotlib, so no
+download); :func:`step_edge` a tiny image whose filtered versions can be worked
+out by hand; :func:`show_images` draws images side by side, signed ones
+(derivatives, differences) with a diverging map centred on 0.
 """
 
 from __future__ import annotations
@@ -19,46 +17,27 @@ import numpy as np
 
 from helpers._validate import choice, flag, integer, real, real_array, size_pair
 
-__all__ = [
-    "BT601_WEIGHTS",
-    "MAX_SIDE",
-    "SIGNED_CMAP",
-    "sample_image",
-    "show_images",
-    "step_edge",
-]
+__all__ = ["MAX_SIDE", "sample_image", "show_images", "step_edge"]
 
-#: ITU-R BT.601 luma weights for (R, G, B), as in JPEG and Pillow's "L" mode.
-BT601_WEIGHTS = (0.299, 0.587, 0.114)
 #: Largest side :func:`sample_image` will produce (the photo is 600 x 512).
 MAX_SIDE = 4096
-#: Diverging colour map for signed values.
-SIGNED_CMAP = "RdBu_r"
-
-
-# --------------------------------------------------------------------------
-# Validation
-# --------------------------------------------------------------------------
-
-
-# --------------------------------------------------------------------------
-# The sample photograph
-# --------------------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=1)
 def _grace_hopper() -> np.ndarray:
-    """The decoded photo in grey, read-only (decoded once per process)."""
+    """The decoded photo in grey (ITU-R BT.601 luma, as JPEG), read-only."""
     from matplotlib import cbook
     from PIL import Image
 
     with cbook.get_sample_data("grace_hopper.jpg") as file, Image.open(file) as photo:
         rgb = np.asarray(photo.convert("RGB"), dtype=np.float64) / 255.0
-    grey = rgb @ np.array(BT601_WEIGHTS)
+    grey = rgb @ np.array([0.299, 0.587, 0.114])
     grey.setflags(write=False)
     return grey
 
 
+# By hand rather than PIL.ImageOps.fit, whose sub-pixel crop would resample (and round to
+# float32) even a crop that needs no resizing.
 def _centre_crop(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """The largest centred part of ``image`` with aspect ratio ``cols / rows``."""
     height, width = image.shape
@@ -71,36 +50,21 @@ def _centre_crop(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return image[top : top + keep, :]
 
 
-def _resize(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    """Pillow's Lanczos resampling (area-aware when shrinking), in 32-bit float."""
-    from PIL import Image
-
-    if image.shape == (rows, cols):
-        return image.copy()
-    resized = Image.fromarray(image.astype(np.float32)).resize(
-        (cols, rows), resample=Image.Resampling.LANCZOS
-    )
-    return np.asarray(resized, dtype=np.float64)
-
-
 def sample_image(size: int | tuple[int, int] | None = None) -> np.ndarray:
     """A grey photograph (Grace Hopper, bundled with Matplotlib) in ``[0, 1]``.
 
     Parameters
     ----------
     size : int or (int, int), optional
-        ``None``: the photo's native 600 x 512 pixels. ``(rows, cols)``: the
-        largest centred part of the photo with that aspect ratio, resized
-        to that shape. An int ``n`` means ``(n, n)`` (a centred square crop,
-        the face). Each side from 1 to ``MAX_SIDE`` (4096).
+        ``None``: the native 600 x 512 pixels. ``(rows, cols)``: the largest centred
+        part with that aspect ratio, resized (Lanczos) to that shape; ``n`` means
+        ``(n, n)``, the face. Each side from 1 to ``MAX_SIDE``.
 
     Returns
     -------
     numpy.ndarray, shape (rows, cols), float64
-        Luma ``0.299 R + 0.587 G + 0.114 B`` (ITU-R BT.601) of the RGB photo
-        scaled to ``[0, 1]``; after resizing (Pillow's Lanczos filter, which
-        averages over the covered area when shrinking) clipped back to
-        ``[0, 1]``. A new array each call: changing it is safe.
+        Luma ``0.299 R + 0.587 G + 0.114 B`` in ``[0, 1]``; the same pixels for the same
+        ``size``, in a new array each call.
 
     Raises
     ------
@@ -111,9 +75,6 @@ def sample_image(size: int | tuple[int, int] | None = None) -> np.ndarray:
 
     Notes
     -----
-    The photo is decoded once per process and cached. Same ``size``, same
-    pixels: the result is deterministic.
-
     Taught in: chapters 2, 4 and 5.
 
     Examples
@@ -128,13 +89,15 @@ def sample_image(size: int | tuple[int, int] | None = None) -> np.ndarray:
     rows, cols = size_pair(size, "size")
     if max(rows, cols) > MAX_SIDE:
         raise ValueError(f"size must be at most {MAX_SIDE} on each side, got {size!r}")
-    resized = _resize(_centre_crop(photo, rows, cols), rows, cols)
-    return np.clip(resized, 0.0, 1.0)
+    crop = _centre_crop(photo, rows, cols)
+    if crop.shape != (rows, cols):  # Pillow's Lanczos (area-aware when shrinking), in float32
+        from PIL import Image
 
-
-# --------------------------------------------------------------------------
-# Generated test images
-# --------------------------------------------------------------------------
+        resized = Image.fromarray(crop.astype(np.float32)).resize(
+            (cols, rows), resample=Image.Resampling.LANCZOS
+        )
+        crop = np.asarray(resized, dtype=np.float64)
+    return np.clip(crop, 0.0, 1.0)
 
 
 def step_edge(
@@ -145,18 +108,13 @@ def step_edge(
     Parameters
     ----------
     size : int or (int, int), default 16
-        ``(rows, cols)``; an int ``n`` means ``(n, n)``. At least 2 along
-        the direction of the step.
+        ``(rows, cols)``; ``n`` means ``(n, n)``. At least 2 along ``direction``.
     position : int, optional
-        ``direction="x"``: the first column that is 1 (columns before it are
-        0); ``"y"``: the first row that is 1. From 1 to ``cols - 1`` (or
-        ``rows - 1``) so that the edge is inside the image. Default: the
-        middle, ``cols // 2`` (``rows // 2``).
+        The first column (``"x"``) or row (``"y"``) that is 1; from 1 to
+        ``cols - 1`` (``rows - 1``). Default: the middle, ``cols // 2`` (``rows // 2``).
     direction : {"x", "y"}, default "x"
-        ``"x"``: a vertical edge, brightness increasing to the right (with the
-        column index); ``"y"``: a horizontal edge, brightness increasing
-        downwards (with the row index). Correlating with ``sobel(direction)``
-        gives a response of +4 along the edge.
+        ``"x"``: a vertical edge, brighter to the right; ``"y"``: a horizontal edge,
+        brighter downwards. Correlating with ``sobel(direction)`` gives +4 along it.
 
     Returns
     -------
@@ -166,11 +124,9 @@ def step_edge(
     Raises
     ------
     TypeError
-        If ``size`` or ``position`` is not an int (pair), or ``direction``
-        not a string.
+        If ``size`` or ``position`` is not an int (pair), or ``direction`` not a string.
     ValueError
-        If a size is too small, ``position`` is outside the image, or
-        ``direction`` is not ``"x"`` or ``"y"``.
+        If ``size`` is too small, ``position`` outside the image, or ``direction`` unknown.
 
     Notes
     -----
@@ -204,70 +160,53 @@ def step_edge(
     return image
 
 
-# --------------------------------------------------------------------------
-# Figures
-# --------------------------------------------------------------------------
-
-
 def show_images(
     images: Sequence[Any],
     titles: Sequence[str] | None = None,
     *,
     cmap: Any = "gray",
     colorbar: bool = True,
-    signed: bool | None = None,
     ncols: int | None = None,
     size: float = 3.0,
-    suptitle: str | None = None,
     vmin: float | None = None,
     vmax: float | None = None,
 ):
     """Show 2-D arrays side by side, each with its colour bar.
 
+    An image holding both negative and positive values is shown signed: with the
+    diverging map ``"RdBu_r"``, 0 white, limits ``-m, m`` (``m`` its largest absolute
+    value, or the larger of ``|vmin|`` and ``|vmax|`` when given).
+
     Parameters
     ----------
     images : sequence of array_like, each shape (rows_k, cols_k), real
-        The images, any shapes (a single 2-D array is shown alone). Finite
-        values; bool and ints are shown as numbers.
+        The images, any shapes; finite.
     titles : sequence of str, optional
         One title per image.
     cmap : str or matplotlib.colors.Colormap, default "gray"
         Colour map of the unsigned images.
     colorbar : bool, default True
         Draw a colour bar next to each image.
-    signed : bool, optional
-        ``True``: show every image as signed, with the diverging map
-        ``"RdBu_r"`` centred on 0 (limits ``-m, m``, ``m`` the largest
-        absolute value, or ``max(|vmin|, |vmax|)`` when given), so that 0 is
-        white, positive red and negative blue. ``False``: every image uses
-        ``cmap``. ``None`` (default): decide per image, signed when the image
-        holds both negative and positive values (``min < 0 < max``).
     ncols : int, optional
         Images per row; default ``min(len(images), 4)``.
     size : float, default 3.0
         Width and height of each panel, in inches.
-    suptitle : str, optional
-        A title above all panels.
     vmin, vmax : float, optional
-        Colour limits of the unsigned images (default: each image's own
-        range, Matplotlib's default). For signed images see ``signed``.
+        Colour limits of the unsigned images (default: each image's own range).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Made with ``pyplot``, so a notebook shows it when the cell ends:
-        end the cell with ``plt.show()`` (leaving the figure as the cell's
-        last value would show it twice). Close it (``plt.close(fig)``) when
-        making many figures outside a notebook.
+        Made with ``pyplot``: end the cell with ``plt.show()`` (the figure as the cell's
+        last value would show twice); ``plt.close(fig)`` when making many.
 
     Raises
     ------
     TypeError
-        If an argument has the wrong type (``images`` not a sequence, a
-        title not a string, ...).
+        If an argument has the wrong type (``images`` not a sequence, a title not a string).
     ValueError
-        If an image is not 2-D, is empty or holds NaN/inf, ``titles`` has a
-        different length, or ``images`` is empty.
+        If ``images`` is empty, an image is not 2-D, empty or not finite, or ``titles``
+        has a different length.
 
     Notes
     -----
@@ -283,37 +222,22 @@ def show_images(
     """
     import matplotlib.pyplot as plt
 
-    if isinstance(images, np.ndarray):
-        if images.ndim != 2:
-            raise ValueError(
-                f"images must be a list of 2-D arrays (or one 2-D array), got an array of "
-                f"shape {images.shape}"
-            )
-        images = [images]
     if isinstance(images, (str, bytes)) or not isinstance(images, Sequence):
         raise TypeError(f"images must be a list of 2-D arrays, got {type(images).__name__}")
     if len(images) == 0:
         raise ValueError("images must hold at least one image, got an empty sequence")
     arrays = [real_array(image, f"images[{k}]", 2) for k, image in enumerate(images)]
     if titles is not None:
-        if isinstance(titles, str) or not isinstance(titles, Sequence):
-            raise TypeError(f"titles must be a list of strings, got {type(titles).__name__}")
+        strings = isinstance(titles, Sequence) and all(isinstance(t, str) for t in titles)
+        if isinstance(titles, str) or not strings:
+            raise TypeError(f"titles must be a list of strings, got {titles!r}")
         if len(titles) != len(arrays):
             raise ValueError(
                 f"titles must have one entry per image ({len(arrays)}), got {len(titles)}"
             )
-        for k, title in enumerate(titles):
-            if not isinstance(title, str):
-                raise TypeError(f"titles[{k}] must be a string, got {type(title).__name__}")
-    if signed is not None and not isinstance(signed, (bool, np.bool_)):
-        raise TypeError(f"signed must be True, False or None, got {signed!r}")
     colorbar = flag(colorbar, "colorbar")
-    if ncols is None:
-        ncols = min(len(arrays), 4)
-    ncols = integer(ncols, "ncols", minimum=1)
+    ncols = min(len(arrays), 4) if ncols is None else integer(ncols, "ncols", minimum=1)
     size = real(size, "size", positive=True)
-    if suptitle is not None and not isinstance(suptitle, str):
-        raise TypeError(f"suptitle must be a string, got {type(suptitle).__name__}")
     vmin, vmax = real(vmin, "vmin", optional=True), real(vmax, "vmax", optional=True)
     if vmin is not None and vmax is not None and vmin >= vmax:
         raise ValueError(f"vmin must be below vmax, got vmin={vmin}, vmax={vmax}")
@@ -324,17 +248,14 @@ def show_images(
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(width, size * nrows), squeeze=False, layout="constrained"
     )
-    for k, ax in enumerate(axes.flat):
-        if k >= len(arrays):  # spare panels of the last row
-            ax.remove()
-            continue
-        image = arrays[k]
-        is_signed = bool(signed) if signed is not None else image.min() < 0 < image.max()
-        if is_signed:
+    for ax in axes.flat[len(arrays) :]:  # spare panels of the last row
+        ax.remove()
+    for k, image in enumerate(arrays):
+        ax = axes.flat[k]
+        if image.min() < 0 < image.max():
             given = [abs(v) for v in (vmin, vmax) if v is not None]
-            limit = max(given) if given else float(np.abs(image).max())
-            limit = limit or 1.0  # an all-zero image
-            shown = ax.imshow(image, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+            limit = (max(given) if given else float(np.abs(image).max())) or 1.0
+            shown = ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
         else:
             shown = ax.imshow(image, cmap=cmap, vmin=vmin, vmax=vmax)
         ax.set_xticks([])
@@ -343,6 +264,4 @@ def show_images(
             ax.set_title(titles[k])
         if colorbar:
             fig.colorbar(shown, ax=ax, shrink=0.8)
-    if suptitle is not None:
-        fig.suptitle(suptitle)
     return fig

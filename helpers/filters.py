@@ -392,7 +392,7 @@ def threshold_edges(magnitude, threshold: float | None = None, *,
 def time_call(function: Callable[[], object], *, repeat: int = 3, number: int = 1) -> float:
     """Best time of ``function()`` in seconds, over ``repeat`` runs of ``number`` calls.
 
-    The minimum is the least disturbed by other programs.
+    The minimum is the one least disturbed by other programs.
 
     Parameters
     ----------
@@ -540,9 +540,11 @@ def crossover_size(kernel_sizes, slow, fast, *, margin: float = 1.0):
 
 
 # --------------------------------------------------------------------------- figures
-def _settings_label(kind, size, normalize, boundary) -> str:
-    size_text = "3x3" if kind.startswith("sobel") else f"{size}x{size}"
-    return f"{kind} {size_text}, {'normalised' if normalize else 'raw'}, {boundary}"
+def _filtered(image, kind, size, normalize, boundary) -> tuple[np.ndarray, str]:
+    """``image`` filtered with one setting (Sobel always 3 x 3), and the setting's label."""
+    size = 3 if kind.startswith("sobel") else size
+    output = apply_kernel(image, make_kernel(kind, size, normalize=normalize), boundary=boundary)
+    return output, f"{kind} {size}x{size}, {'normalised' if normalize else 'raw'}, {boundary}"
 
 
 def _draw_filtered(ax_image, ax_hist, output, title, *, colorbar: bool = True):
@@ -630,14 +632,10 @@ def filter_grid(image, settings, *, columns: int = 3):
     outer = fig.add_gridspec(rows, columns, left=0.03, right=0.97, bottom=0.3 / height,
                              top=1 - 0.45 / height, wspace=0.12, hspace=0.22)
     for index, item in enumerate(settings):
-        inner = outer[index // columns, index % columns].subgridspec(
-            2, 1, height_ratios=[3.2, 1], hspace=0.05)
-        size = 3 if item["kind"].startswith("sobel") else item["size"]
-        output = apply_kernel(image, make_kernel(item["kind"], size, normalize=item["normalize"]),
-                              boundary=item["boundary"])
-        _draw_filtered(fig.add_subplot(inner[0]), fig.add_subplot(inner[1]), output,
-                       _settings_label(item["kind"], size, item["normalize"], item["boundary"]),
-                       colorbar=False)
+        inner = outer[divmod(index, columns)].subgridspec(2, 1, height_ratios=[3.2, 1],
+                                                          hspace=0.05)
+        _draw_filtered(fig.add_subplot(inner[0]), fig.add_subplot(inner[1]),
+                       *_filtered(image, **item), colorbar=False)
     return fig
 
 
@@ -686,12 +684,9 @@ def kernel_explorer(image, *, max_size: int = 21):
     kind.observe(lock_size, names="value")
 
     def draw(kind, size, normalize, boundary):
-        side = 3 if kind.startswith("sobel") else size
-        output = apply_kernel(image, make_kernel(kind, side, normalize=normalize),
-                              boundary=boundary)
         fig, (ax_image, ax_hist) = plt.subplots(1, 2, figsize=(8, 3.4), layout="constrained",
                                                 gridspec_kw={"width_ratios": [1.2, 1]})
-        _draw_filtered(ax_image, ax_hist, output, _settings_label(kind, side, normalize, boundary))
+        _draw_filtered(ax_image, ax_hist, *_filtered(image, kind, size, normalize, boundary))
         ax_hist.set_title("histogram of the output", fontsize=9)
         plt.show()
 

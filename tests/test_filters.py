@@ -224,7 +224,7 @@ def test_kernel_explorer_redraws_on_every_control(image):
     (lambda im: filters.blur(im, 3.0), TypeError, "size must be a positive odd int"),
     (lambda im: filters.blur(im, 3, kind="median"), ValueError, "kind must be one of"),
     (lambda im: filters.blur(im, 3, boundary="reflect"), ValueError, "boundary must be one of"),
-    (lambda im: filters.blur(im, 3, sigma=-1.0, kind="gaussian"), ValueError, "sigma must be a positive"),
+    (lambda im: filters.blur(im, 3, "gaussian", sigma=-1.0), ValueError, "sigma must be a positive"),
     (lambda im: filters.blur(im, 3, sigma=1.0), ValueError, "sigma only applies"),
     (lambda im: filters.blur(im, 3, normalize="yes"), TypeError, "normalize"),
     (lambda im: filters.blur(im[0], 3), ValueError, "image must be 2-D"),

@@ -48,7 +48,7 @@ def test_kernel_output_range():
     assert filters.kernel_output_range(np.ones((3, 3))) == (0.0, 9.0)
     assert filters.kernel_output_range(np.ones((3, 3)) / 9) == pytest.approx((0.0, 1.0))
     assert filters.kernel_output_range(kernels.sobel("x")) == (-4.0, 4.0)
-    assert filters.kernel_output_range([[2.0, -1.0]], low=-1, high=1) == (-3.0, 3.0)
+    assert filters.kernel_output_range([[2.0, -1.0]]) == (-1.0, 2.0)
 
 
 def test_sobel_range_is_reached_and_magnitude_bound_is_two_root_five():
@@ -90,8 +90,6 @@ def test_blur_of_a_constant_depends_on_the_boundary():
         np.testing.assert_allclose(filters.blur(flat, 5, boundary=boundary), 0.5)
     dark = filters.blur(flat, 5, boundary="fill")
     assert dark[0, 0] == pytest.approx(0.5 * 9 / 25) and dark[5, 5] == pytest.approx(0.5)
-    bright = filters.blur(flat, 5, boundary="fill", fillvalue=1.0)
-    assert bright[0, 0] > 0.5
 
 
 def test_blur_size_one_is_the_identity(image):
@@ -105,15 +103,6 @@ def test_separable_passes_equal_the_full_2d_kernel(image, boundary):
     separable = convolution.convolve_separable(image, column, column, boundary=boundary)
     np.testing.assert_allclose(separable, full, atol=1e-12)
     assert np.linalg.matrix_rank(np.outer(column, column)) == 1
-
-
-@pytest.mark.parametrize("boundary", BOUNDARIES)
-@pytest.mark.parametrize("kind, size", [("box", 3), ("gaussian", 11), ("box", 21)])
-def test_fft_and_auto_equal_direct(image, boundary, kind, size):
-    direct = filters.blur(image, size, kind, boundary=boundary, method="direct")
-    for method in ("fft", "auto"):
-        fast = filters.blur(image, size, kind, boundary=boundary, method=method)
-        assert np.abs(fast - direct).max() < 1e-8, method
 
 
 # --------------------------------------------------------------------------- Sobel
@@ -235,8 +224,8 @@ def test_kernel_explorer_redraws_on_every_control(image):
     (lambda im: filters.blur(im, 3.0), TypeError, "size must be a positive odd int"),
     (lambda im: filters.blur(im, 3, kind="median"), ValueError, "kind must be one of"),
     (lambda im: filters.blur(im, 3, boundary="reflect"), ValueError, "boundary must be one of"),
-    (lambda im: filters.blur(im, 3, method="fast"), ValueError, "method must be one of"),
-    (lambda im: filters.blur(im, 3, sigma=-1.0, kind="gaussian"), ValueError, "sigma must be > 0"),
+    (lambda im: filters.blur(im, 3, "gaussian", sigma=-1.0), ValueError,
+     "sigma must be a positive"),
     (lambda im: filters.blur(im, 3, sigma=1.0), ValueError, "sigma only applies"),
     (lambda im: filters.blur(im, 3, normalize="yes"), TypeError, "normalize"),
     (lambda im: filters.blur(im[0], 3), ValueError, "image must be 2-D"),
@@ -245,13 +234,11 @@ def test_kernel_explorer_redraws_on_every_control(image):
     (lambda im: filters.blur(np.zeros((0, 4)), 3), ValueError, "must not be empty"),
     (lambda im: filters.make_kernel("sobel-x", 5), ValueError, "Sobel is 3 x 3"),
     (lambda im: filters.apply_kernel(im, [1, 2, 1]), ValueError, "kernel must be 2-D"),
-    (lambda im: filters.apply_kernel(im, np.ones((3, 3)), fillvalue="0"), TypeError, "fillvalue"),
     (lambda im: filters.gradient_magnitude(im, im[:3]), ValueError, "same shape"),
     (lambda im: filters.threshold_edges(im), ValueError, "exactly one"),
     (lambda im: filters.threshold_edges(im, 0.5, quantile=0.5), ValueError, "exactly one"),
     (lambda im: filters.threshold_edges(im, quantile=1.0), ValueError, "quantile must be in"),
     (lambda im: filters.threshold_edges(-im, 0.5), ValueError, "magnitude must be >= 0"),
-    (lambda im: filters.kernel_output_range(np.ones((3, 3)), 1, 0), ValueError, "low must be <="),
     (lambda im: filters.frequency_response([1.0, 2.0]), ValueError, "symmetric"),
     (lambda im: filters.frequency_response(np.ones((3, 3))), ValueError, "1-D"),
     (lambda im: filters.time_convolution_methods(im, 5), TypeError, "kernel_sizes"),

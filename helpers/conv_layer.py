@@ -1,67 +1,26 @@
 """A convolution seen as a neural-network layer: its matrix, its gradients, its training.
 
-Chapter 4 writes a convolution as a matrix-vector product with a very
-sparse, weight-tied matrix and derives the two gradients back-propagation
-needs; chapter 5 trains a one-filter Keras model to recover a known kernel
-and compares it with the least-squares answer.
+Modes and boundaries follow :mod:`helpers.convolution` (SciPy's rules), except
+that ``"valid"`` never swaps the inputs: the kernel must fit inside the image.
+A CNN layer (Keras ``Conv2D``) computes the correlation ``f ⋆ g`` with zero
+padding, so the gradients and patches are those. Keras is imported only when a
+Keras helper is called.
 
-- :func:`conv_matrix`, :func:`corr_matrix`: the dense (or ``scipy.sparse``)
-  matrix ``W`` with ``W @ image.ravel() == convolve2d(image, kernel, mode).ravel()``
-  (``correlate2d`` for the second).
-- :func:`kernel_gradient`, :func:`input_gradient`: the gradients of a loss
-  with respect to the shared kernel and to the input, given the gradient
-  with respect to the layer's output.
-- :func:`numerical_gradient`: central finite differences of any scalar
-  function of an array, to check the two above.
-- :func:`image_patches`, :func:`least_squares_kernel`: a correlation as
-  ``patches @ kernel.ravel()``, and the kernel that best maps an image to a
-  target in the least-squares sense.
-- :func:`one_filter_cnn`, :func:`fit_kernel`, :class:`KernelHistory`: a
-  Keras model made of one ``Conv2D`` layer, its full-batch training on one
-  image pair, and a callback that records the kernel after every epoch.
-
-Conventions
------------
-Everything follows :mod:`helpers.convolution` (SciPy's rules): modes
-``"full"``, ``"same"``, ``"valid"``; boundaries ``"fill"`` (zeros; a
-non-zero fill value would make the layer affine, not linear, so there is no
-``fillvalue``), ``"wrap"`` and ``"symm"``. Convolution flips the kernel,
-correlation does not:
-
-.. math::
-
-    (f * g)[i, j] = \\sum_{m, n} f[i - m, j - n]\\, g[m, n], \\qquad
-    (f \\star g)[i, j] = \\sum_{m, n} f[i + m, j + n]\\, g[m, n].
-
-A CNN layer (Keras ``Conv2D``) computes the **correlation**; so the
-gradient functions default to ``operation="correlate"`` and the patch
-functions are correlations. Unlike SciPy, ``"valid"`` never swaps the
-inputs: the kernel must fit inside the image.
-
-Importing this module does not import TensorFlow or Keras; the Keras
-helpers import it when called, and :class:`KernelHistory` (a subclass of
-``keras.callbacks.Callback``) is created on first access, which is why it
-is not in ``__all__``.
-
-Taught in: chapter 4 (the matrix and the gradients) and chapter 5 (learning
-a kernel).
+Taught in: chapter 4 (the matrix and the gradients) and chapter 5 (learning a kernel).
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from helpers import _core, convolution
-from helpers._validate import choice, integer, real, real_array, shape_pair
+from helpers import _core
+from helpers._validate import choice, flag, integer, real, real_array, shape_pair
+from helpers.convolution import BOUNDARIES, MODES
 
 __all__ = [
-    "BOUNDARIES",
-    "MODES",
-    "OPERATIONS",
     "conv_matrix",
     "corr_matrix",
     "fit_kernel",
@@ -73,126 +32,69 @@ __all__ = [
     "one_filter_cnn",
 ]
 
-#: Output sizes, as in :func:`scipy.signal.convolve2d`.
-MODES = convolution.MODES
-#: Edge rules, as in :func:`scipy.signal.convolve2d` (``"fill"`` pads with zeros).
-BOUNDARIES = convolution.BOUNDARIES
-#: Whether the layer computes the convolution ``f * g`` or the correlation ``f ⋆ g``.
-OPERATIONS = ("convolve", "correlate")
-#: Keras padding names understood by :func:`one_filter_cnn`.
-PADDINGS = ("valid", "same")
 
-
-
-# --------------------------------------------------------------------------
-# Validation (public boundary only)
-# --------------------------------------------------------------------------
-
-
-def _check_fits(image_shape: tuple[int, int], kernel_shape: tuple[int, int], mode: str) -> None:
+def _placement(image_shape, kernel_shape, mode, correlate=True):
+    """Check ``mode`` and that a ``"valid"`` kernel fits; ``_core.placement``'s answer."""
+    mode = choice(mode, "mode", MODES)
     if mode == "valid" and (kernel_shape[0] > image_shape[0] or kernel_shape[1] > image_shape[1]):
-        raise ValueError(
-            f"for mode='valid' the kernel must fit inside the image; got kernel shape "
-            f"{kernel_shape} and image shape {image_shape}"
-        )
+        raise ValueError(f"for mode='valid' the kernel must fit inside the image; got kernel "
+                         f"shape {kernel_shape} and image shape {image_shape}")
+    return _core.placement(image_shape, kernel_shape, mode, correlate)
 
 
-def _check_output(array: np.ndarray, name: str, expected: tuple[int, int]) -> None:
-    if array.shape != expected:
-        raise ValueError(
-            f"{name} must have the layer's output shape {expected} (given the image shape, "
-            f"kernel shape and mode), got shape {array.shape}"
-        )
+def _output_placement(array, name, image_shape, kernel_shape, mode):
+    """:func:`_placement`, after checking that ``array`` (rows, cols[, F]) has the output shape."""
+    placement = _placement(image_shape, kernel_shape, mode)
+    if array.shape[:2] != placement[1]:
+        raise ValueError(f"{name} must have the layer's output shape {placement[1]} (given the "
+                         f"image shape, kernel shape and mode), got shape {array.shape}")
+    return placement
 
 
-# --------------------------------------------------------------------------
-# The plan shared by every function: where each tap of each output reads
-# --------------------------------------------------------------------------
+def _padded(array, kernel_shape, boundary="fill", fillvalue=0.0):
+    """``array`` padded by ``P - 1`` rows and ``Q - 1`` columns on each side."""
+    widths = ((kernel_shape[0] - 1,) * 2, (kernel_shape[1] - 1,) * 2)
+    return _core.pad(array, widths, boundary, fillvalue)
 
 
-def _padded_index(
-    image_shape: tuple[int, int], kernel_shape: tuple[int, int], boundary: str
-) -> np.ndarray:
-    """Index into ``image.ravel()`` of each pixel of the image padded by ``P - 1`` all round.
-
-    ``-1`` marks a zero (``boundary="fill"``); ``"wrap"`` and ``"symm"``
-    repeat image pixels, so one image pixel may appear several times.
-    """
-    rows, cols = image_shape
-    pad = ((kernel_shape[0] - 1,) * 2, (kernel_shape[1] - 1,) * 2)
-    index = np.arange(rows * cols).reshape(rows, cols)
-    return _core.pad(index, pad, boundary, fillvalue=-1)
-
-
-def _tap_index(
-    image_shape: tuple[int, int], kernel_shape: tuple[int, int], mode: str, boundary: str,
-    operation: str,
-) -> np.ndarray:
-    """``index[i, j, m, n]``: the image pixel that output ``(i, j)`` multiplies by tap ``(m, n)``.
-
-    In correlation orientation: the tap ``(m, n)`` of the kernel as given
-    for ``"correlate"``, of the flipped kernel for ``"convolve"``.
-    """
-    (top, left), (out_rows, out_cols) = _core.placement(image_shape, kernel_shape, mode, operation == "correlate")
-    padded = _padded_index(image_shape, kernel_shape, boundary)
+def _windows(padded, placement, kernel_shape):
+    """``windows[i, j]``: the ``P x Q`` window of ``padded`` that output ``(i, j)`` reads."""
+    (top, left), (rows, cols) = placement
     windows = np.lib.stride_tricks.sliding_window_view(padded, kernel_shape)
-    return windows[top : top + out_rows, left : left + out_cols]
+    return windows[top : top + rows, left : left + cols]
 
 
-def _oriented(kernel: np.ndarray, operation: str) -> np.ndarray:
-    """The kernel as laid over the image: flipped for convolution."""
-    return kernel[::-1, ::-1] if operation == "convolve" else kernel
-
-
-# --------------------------------------------------------------------------
-# The layer as a matrix
-# --------------------------------------------------------------------------
-
-
-def _layer_matrix(kernel, image_shape, mode, boundary, sparse, operation):
+def _layer_matrix(kernel, image_shape, mode, boundary, sparse, correlate):
     kernel = real_array(kernel, "kernel", 2)
     image_shape = shape_pair(image_shape, "image_shape")
-    mode = choice(mode, "mode", MODES)
     boundary = choice(boundary, "boundary", BOUNDARIES)
-    if not isinstance(sparse, (bool, np.bool_)):
-        raise TypeError(f"sparse must be a bool, got {type(sparse).__name__} {sparse!r}")
-    _check_fits(image_shape, kernel.shape, mode)
+    sparse = flag(sparse, "sparse")
+    placement = _placement(image_shape, kernel.shape, mode, correlate)
 
-    index = _tap_index(image_shape, kernel.shape, mode, boundary, operation)
-    n_out = index.shape[0] * index.shape[1]
-    taps = kernel.size
-    rows = np.repeat(np.arange(n_out), taps)
-    cols = index.reshape(-1)
-    values = np.tile(_oriented(kernel, operation).reshape(-1), n_out)
+    # which image pixel (index into image.ravel(), -1 for a zero) each tap of each output reads
+    pixels = np.arange(image_shape[0] * image_shape[1]).reshape(image_shape)
+    index = _windows(_padded(pixels, kernel.shape, boundary, -1), placement, kernel.shape)
+    cols = index.reshape(index.shape[0] * index.shape[1], kernel.size)
+    rows = np.broadcast_to(np.arange(cols.shape[0])[:, None], cols.shape)
+    laid = kernel if correlate else kernel[::-1, ::-1]  # convolution flips the kernel
+    values = np.broadcast_to(laid.reshape(-1), cols.shape)
     inside = cols >= 0  # "fill" pixels multiply zeros: no entry
-    rows, cols, values = rows[inside], cols[inside], values[inside]
-    shape = (n_out, image_shape[0] * image_shape[1])
-    if sparse:
-        import scipy.sparse
+    shape = (cols.shape[0], image_shape[0] * image_shape[1])
+    import scipy.sparse
 
-        # Duplicate (row, col) pairs (wrap/symm with a large kernel) are summed.
-        return scipy.sparse.coo_array((values, (rows, cols)), shape=shape).tocsr()
-    matrix = np.zeros(shape)
-    np.add.at(matrix, (rows, cols), values)
-    return matrix
+    # Duplicate (row, col) pairs (wrap/symm with a large kernel) are summed.
+    matrix = scipy.sparse.coo_array((values[inside], (rows[inside], cols[inside])), shape=shape)
+    return matrix.tocsr() if sparse else matrix.toarray()
 
 
 def conv_matrix(
-    kernel: Any,
-    image_shape: tuple[int, int],
-    mode: str = "full",
-    *,
-    boundary: str = "fill",
+    kernel: Any, image_shape: tuple[int, int], mode: str = "full", *, boundary: str = "fill",
     sparse: bool = False,
 ):
-    """The matrix of the linear map ``image -> convolve2d(image, kernel, mode, boundary)``.
+    """The matrix ``W`` of ``image -> convolve2d(image, kernel, mode, boundary)``.
 
-    Row ``r`` of the matrix holds the weights that output pixel ``r``
-    (row-major) gives to each image pixel (row-major), so that
-    ``W @ image.ravel()`` equals ``convolve2d(image, kernel, mode,
-    boundary).ravel()``. With ``boundary="fill"`` (zeros) it is *doubly
-    block-Toeplitz*: a grid of blocks, one per (output row, image row) pair,
-    constant along each diagonal of blocks, each block itself Toeplitz.
+    ``W @ image.ravel()`` equals the convolution, raveled row-major; with
+    ``boundary="fill"``, ``W`` is doubly block-Toeplitz.
 
     Parameters
     ----------
@@ -201,30 +103,22 @@ def conv_matrix(
     image_shape : tuple of 2 int
         ``(N, M)``, the shape of the images the matrix applies to.
     mode : {"full", "same", "valid"}, default "full"
-        As in :func:`helpers.convolution.convolve2d`. For ``"valid"`` the
-        kernel must fit inside the image (no swapping).
+        As in :func:`helpers.convolution.convolve2d`; a ``"valid"`` kernel must fit the image.
     boundary : {"fill", "wrap", "symm"}, default "fill"
-        How the image is extended past its edges; ``"fill"`` uses zeros.
+        How the image is extended past its edges (``"fill"``: zeros).
     sparse : bool, default False
-        ``False``: a dense ``numpy.ndarray`` (float64), fine for small
-        images (a 28 x 28 image gives 784 columns). ``True``: a
-        ``scipy.sparse.csr_array``, for larger images (a dense 128 x 128
-        ``"same"`` matrix would take 2 GB).
+        Return a ``scipy.sparse.csr_array`` (for large images), not a dense float64 array.
 
     Returns
     -------
     numpy.ndarray or scipy.sparse.csr_array, shape (out_rows * out_cols, N * M)
-        ``out_rows, out_cols`` as in :func:`helpers.convolution.output_shape`.
 
     Raises
     ------
     TypeError
-        If ``kernel`` is not real, ``image_shape`` is not a pair of ints,
-        ``mode``/``boundary`` are not strings or ``sparse`` is not a bool.
+        If an argument has the wrong type.
     ValueError
-        If ``kernel`` is not 2-D, is empty or holds NaN/inf, a size is below
-        1, ``mode``/``boundary`` are unknown, or (``"valid"``) the kernel is
-        larger than the image.
+        If ``kernel`` is not 2-D or finite, an option is unknown or a ``"valid"`` kernel is too big.
 
     Notes
     -----
@@ -232,29 +126,23 @@ def conv_matrix(
 
     Examples
     --------
-    >>> W = conv_matrix([[1.0, 2.0]], (1, 3), mode="full")
-    >>> W
+    >>> conv_matrix([[1.0, 2.0]], (1, 3), mode="full")
     array([[1., 0., 0.],
            [2., 1., 0.],
            [0., 2., 1.],
            [0., 0., 2.]])
     """
-    return _layer_matrix(kernel, image_shape, mode, boundary, sparse, "convolve")
+    return _layer_matrix(kernel, image_shape, mode, boundary, sparse, correlate=False)
 
 
 def corr_matrix(
-    kernel: Any,
-    image_shape: tuple[int, int],
-    mode: str = "full",
-    *,
-    boundary: str = "fill",
+    kernel: Any, image_shape: tuple[int, int], mode: str = "full", *, boundary: str = "fill",
     sparse: bool = False,
 ):
-    """The matrix of ``image -> correlate2d(image, kernel, mode, boundary)``.
+    """The matrix of ``image -> correlate2d(image, kernel, mode, boundary)``: a CNN layer.
 
-    What a CNN layer computes. Same as :func:`conv_matrix` with the kernel
-    flipped, except for the placement of ``"same"`` with even-sized kernels
-    (SciPy's rule, see :mod:`helpers.convolution`).
+    :func:`conv_matrix` of the flipped kernel, except for ``"same"`` with
+    even-sized kernels (SciPy's placement).
 
     Parameters
     ----------
@@ -280,87 +168,44 @@ def corr_matrix(
     array([[1., 2., 0.],
            [0., 1., 2.]])
     """
-    return _layer_matrix(kernel, image_shape, mode, boundary, sparse, "correlate")
-
-
-# --------------------------------------------------------------------------
-# Gradients
-# --------------------------------------------------------------------------
-
-
-def _padded_values(image: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The image padded as :func:`_padded_index` says (zeros where ``-1``)."""
-    return np.where(index >= 0, image.reshape(-1)[np.maximum(index, 0)], 0.0)
-
-
-def _check_gradient_args(mode, boundary, operation):
-    return (
-        choice(mode, "mode", MODES),
-        choice(boundary, "boundary", BOUNDARIES),
-        choice(operation, "operation", OPERATIONS),
-    )
+    return _layer_matrix(kernel, image_shape, mode, boundary, sparse, correlate=True)
 
 
 def kernel_gradient(
-    image: Any,
-    upstream_grad: Any,
-    kernel_shape: tuple[int, int],
-    mode: str = "valid",
-    *,
-    boundary: str = "fill",
-    operation: str = "correlate",
+    image: Any, upstream_grad: Any, kernel_shape: tuple[int, int], mode: str = "valid"
 ) -> np.ndarray:
-    """Gradient of a loss with respect to a layer's shared kernel.
+    """Gradient of a loss with respect to the shared kernel of ``y = correlate2d(f, g, mode)``.
 
-    For the layer ``y = f ⋆ g`` (``operation="correlate"``, what Keras'
-    ``Conv2D`` computes) every output pixel uses the same kernel, so the
-    kernel's gradient is the **sum over output positions** of the upstream
-    gradient times the image patch that position sees:
-
-    .. math::
-
-        \\frac{\\partial L}{\\partial g[m, n]} = \\sum_{i, j}
-        \\frac{\\partial L}{\\partial y[i, j]}\\, f[i + m, j + n],
-
-    i.e. ``correlate2d(f, dL/dy, "valid")`` in ``"valid"`` mode. For
-    ``y = f * g`` (``"convolve"``) the result is the same array flipped.
+    Every output uses the same kernel, so ``dL/dg[m, n]`` is the sum over
+    output positions of ``dL/dy[i, j] * f[i + m, j + n]``: in ``"valid"``
+    mode, ``correlate2d(f, dL/dy, "valid")``.
 
     Parameters
     ----------
     image : array_like, shape (N, M), real
         The layer's input ``f``.
     upstream_grad : array_like, real
-        ``dL/dy``, with the layer's output shape (as
-        :func:`helpers.convolution.output_shape` gives for ``mode``).
+        ``dL/dy``, with the layer's output shape.
     kernel_shape : tuple of 2 int
-        ``(P, Q)``, the kernel's shape.
+        ``(P, Q)``.
     mode : {"full", "same", "valid"}, default "valid"
-        The layer's output size (Keras' ``padding="valid"`` is ``"valid"``;
-        ``padding="same"`` is ``"same"`` with zeros).
-    boundary : {"fill", "wrap", "symm"}, default "fill"
-        How the layer extends the image past its edges.
-    operation : {"correlate", "convolve"}, default "correlate"
-        Whether the layer computes ``f ⋆ g`` (CNN layers) or ``f * g``.
+        The layer's output size (Keras' ``padding="same"`` is ``"same"``).
 
     Returns
     -------
     numpy.ndarray, shape (P, Q), float64
-        ``dL/dg``.
+        ``dL/dg``, computed tap by tap: one sum over all output positions per tap.
 
     Raises
     ------
     TypeError
-        If an array is not real, ``kernel_shape`` is not a pair of ints or a
-        string option is not a string.
+        If an array is not real, ``kernel_shape`` not a pair of ints or ``mode`` not a string.
     ValueError
-        If ``image`` is not 2-D, an array is empty or holds NaN/inf, an
-        option is unknown, the kernel does not fit (``"valid"``), or
-        ``upstream_grad`` does not have the output shape.
+        If an array has the wrong shape or is not finite, or ``mode`` is unknown or too small.
 
     Notes
     -----
-    Taught in: chapter 4. Works tap by tap: for each of the ``P Q`` taps,
-    one sum over all output positions (memory of one image).
+    Taught in: chapter 4.
 
     Examples
     --------
@@ -370,46 +215,26 @@ def kernel_gradient(
     image = real_array(image, "image", 2)
     upstream_grad = real_array(upstream_grad, "upstream_grad", 2)
     kernel_shape = shape_pair(kernel_shape, "kernel_shape")
-    mode, boundary, operation = _check_gradient_args(mode, boundary, operation)
-    _check_fits(image.shape, kernel_shape, mode)
-    (top, left), out_shape = _core.placement(image.shape, kernel_shape, mode, operation == "correlate")
-    _check_output(upstream_grad, "upstream_grad", out_shape)
+    (top, left), (rows, cols) = _output_placement(
+        upstream_grad, "upstream_grad", image.shape, kernel_shape, mode)
 
-    padded = _padded_values(image, _padded_index(image.shape, kernel_shape, boundary))
-    rows, cols = out_shape
+    padded = _padded(image, kernel_shape)
     grad = np.empty(kernel_shape)
     for m in range(kernel_shape[0]):
         for n in range(kernel_shape[1]):
             seen = padded[top + m : top + m + rows, left + n : left + n + cols]
             grad[m, n] = np.sum(upstream_grad * seen)  # the sum over positions
-    return _oriented(grad, operation).copy()
+    return grad
 
 
 def input_gradient(
-    kernel: Any,
-    upstream_grad: Any,
-    image_shape: tuple[int, int],
-    mode: str = "valid",
-    *,
-    boundary: str = "fill",
-    operation: str = "correlate",
+    kernel: Any, upstream_grad: Any, image_shape: tuple[int, int], mode: str = "valid"
 ) -> np.ndarray:
-    """Gradient of a loss with respect to a layer's input.
+    """Gradient of a loss with respect to the input of ``y = correlate2d(f, g, mode)``.
 
-    For ``y = f ⋆ g`` in ``"valid"`` mode each image pixel reaches every
-    output whose window covers it, so
-
-    .. math::
-
-        \\frac{\\partial L}{\\partial f[a, b]} = \\sum_{m, n}
-        \\frac{\\partial L}{\\partial y[a - m, b - n]}\\, g[m, n]
-        = \\Big(\\frac{\\partial L}{\\partial y} \\star \\tilde g\\Big)_{\\text{full}}[a, b],
-
-    a **full correlation with the flipped kernel** ``g~[m, n] = g[P-1-m,
-    Q-1-n]`` (equivalently a full convolution with ``g``): the transpose of
-    the layer, ``W.T @ dL/dy``. For ``"convolve"`` it is a full correlation
-    with ``g`` itself. Other modes crop the result; ``"wrap"``/``"symm"``
-    add the gradient of each padding pixel back to the pixel it copies.
+    Each pixel reaches every output whose window covers it: in ``"valid"``
+    mode ``dL/df`` is the full correlation of ``dL/dy`` with the flipped
+    kernel, i.e. ``W.T @ dL/dy``; other modes crop it.
 
     Parameters
     ----------
@@ -419,7 +244,7 @@ def input_gradient(
         ``dL/dy``, with the layer's output shape.
     image_shape : tuple of 2 int
         ``(N, M)``, the input's shape.
-    mode, boundary, operation
+    mode : {"full", "same", "valid"}, default "valid"
         As for :func:`kernel_gradient`.
 
     Returns
@@ -444,26 +269,18 @@ def input_gradient(
     kernel = real_array(kernel, "kernel", 2)
     upstream_grad = real_array(upstream_grad, "upstream_grad", 2)
     image_shape = shape_pair(image_shape, "image_shape")
-    mode, boundary, operation = _check_gradient_args(mode, boundary, operation)
-    _check_fits(image_shape, kernel.shape, mode)
-    (top, left), out_shape = _core.placement(image_shape, kernel.shape, mode, operation == "correlate")
-    _check_output(upstream_grad, "upstream_grad", out_shape)
+    (top, left), (rows, cols) = _output_placement(
+        upstream_grad, "upstream_grad", image_shape, kernel.shape, mode)
 
-    index = _padded_index(image_shape, kernel.shape, boundary)
-    laid = _oriented(kernel, operation)
-    rows, cols = out_shape
-    padded_grad = np.zeros(index.shape)
+    padded_grad = _padded(np.zeros(image_shape), kernel.shape)
     for m in range(kernel.shape[0]):
         for n in range(kernel.shape[1]):
             # tap (m, n) sends upstream_grad, scaled by its weight, back to the pixels it read
             padded_grad[top + m : top + m + rows, left + n : left + n + cols] += (
-                laid[m, n] * upstream_grad
+                kernel[m, n] * upstream_grad
             )
-    inside = index >= 0
-    grad = np.bincount(
-        index[inside], weights=padded_grad[inside], minlength=image_shape[0] * image_shape[1]
-    )
-    return grad.reshape(image_shape)
+    p, q = kernel.shape[0] - 1, kernel.shape[1] - 1  # the zero padding gets no gradient
+    return padded_grad[p : p + image_shape[0], q : q + image_shape[1]].copy()
 
 
 def numerical_gradient(
@@ -472,10 +289,7 @@ def numerical_gradient(
     """Gradient of a scalar function of an array by central finite differences.
 
     ``(func(x + eps e_k) - func(x - eps e_k)) / (2 eps)`` for every entry
-    ``k``: two calls per entry, so keep ``x`` small (a few hundred
-    entries). Independent of any back-propagation code, it checks it. (The
-    same idea as :func:`helpers.nn.numerical_gradient`, which works on an
-    MLP's parameter list.)
+    ``k``: two calls per entry, so keep ``x`` small.
 
     Parameters
     ----------
@@ -484,10 +298,8 @@ def numerical_gradient(
     x : array_like, real, any shape
         Where to take the gradient; not modified.
     eps : float > 0, default 1e-6
-        Step size. In float64 the error is about ``eps**2`` times the third
-        derivative (truncation) plus ``1e-16 |func| / eps`` (rounding). A
-        quadratic ``func`` has no truncation error at all, so any step is
-        exact up to rounding.
+        Step size: the error is about ``eps**2`` times the third derivative plus
+        ``1e-16 |func| / eps`` (rounding); a quadratic has no ``eps**2`` term.
 
     Returns
     -------
@@ -496,10 +308,9 @@ def numerical_gradient(
     Raises
     ------
     TypeError
-        If ``func`` is not callable, ``x`` is not real, ``eps`` is not a
-        number, or ``func`` does not return a real scalar.
+        If ``func`` is not callable or returns no real scalar, or ``x``/``eps`` are not real.
     ValueError
-        If ``x`` is empty or holds NaN/inf, or ``eps`` is not positive.
+        If ``x`` is empty or not finite, or ``eps`` is not positive.
 
     Notes
     -----
@@ -515,30 +326,21 @@ def numerical_gradient(
     x = real_array(x, "x", None).copy()
     eps = real(eps, "eps", positive=True)
 
-    def value(array: np.ndarray) -> float:
-        result = func(array)
+    def value() -> float:
+        result = func(x)
         if isinstance(result, (bool, np.bool_)) or np.ndim(result) != 0:
             raise TypeError(f"func must return a real scalar, got {result!r}")
         return float(result)
 
-    return _core.central_differences(lambda: value(x), x, eps)
+    return _core.central_differences(value, x, eps)
 
 
-# --------------------------------------------------------------------------
-# Least squares on patches
-# --------------------------------------------------------------------------
-
-
-def image_patches(
-    image: Any, kernel_shape: tuple[int, int], mode: str = "valid", *, boundary: str = "fill"
-) -> np.ndarray:
+def image_patches(image: Any, kernel_shape: tuple[int, int], mode: str = "valid") -> np.ndarray:
     """Every patch a kernel sees, one per row: a correlation as a matrix product.
 
     ``image_patches(f, g.shape, mode) @ g.ravel()`` equals
-    ``correlate2d(f, g, mode).ravel()``: the rows are the output positions
-    (row-major), the columns the kernel taps (row-major). It is the
-    transpose view of :func:`corr_matrix`: there the kernel is fixed and the
-    image varies; here the image is fixed and the kernel varies.
+    ``correlate2d(f, g, mode).ravel()`` (zero padding): the image fixed and
+    the kernel varying, where :func:`corr_matrix` fixes the kernel.
 
     Parameters
     ----------
@@ -547,20 +349,17 @@ def image_patches(
     kernel_shape : tuple of 2 int
         ``(P, Q)``.
     mode : {"valid", "same", "full"}, default "valid"
-        As in :func:`helpers.convolution.correlate2d`. ``"same"`` with
-        ``boundary="fill"`` is Keras' ``padding="same"``.
-    boundary : {"fill", "wrap", "symm"}, default "fill"
+        As in :func:`helpers.convolution.correlate2d` (``"same"``: Keras' ``padding="same"``).
 
     Returns
     -------
     numpy.ndarray, shape (out_rows * out_cols, P * Q), float64
-        A new array (no view of ``image``).
+        A new array, rows the output positions, columns the taps (row-major).
 
     Raises
     ------
     TypeError, ValueError
-        For a non-real or non-2-D image, a bad shape or option, or a kernel
-        larger than the image in ``"valid"`` mode.
+        As for :func:`kernel_gradient`.
 
     Notes
     -----
@@ -574,99 +373,71 @@ def image_patches(
     """
     image = real_array(image, "image", 2)
     kernel_shape = shape_pair(kernel_shape, "kernel_shape")
-    mode = choice(mode, "mode", MODES)
-    boundary = choice(boundary, "boundary", BOUNDARIES)
-    _check_fits(image.shape, kernel_shape, mode)
-    index = _tap_index(image.shape, kernel_shape, mode, boundary, "correlate")
-    taps = kernel_shape[0] * kernel_shape[1]
-    return _padded_values(image, index).reshape(-1, taps)
+    placement = _placement(image.shape, kernel_shape, mode)
+    windows = _windows(_padded(image, kernel_shape), placement, kernel_shape)
+    return windows.reshape(-1, kernel_shape[0] * kernel_shape[1]).copy()
 
 
 def least_squares_kernel(
-    image: Any,
-    target: Any,
-    kernel_shape: tuple[int, int],
-    mode: str = "valid",
-    *,
-    boundary: str = "fill",
+    image: Any, target: Any, kernel_shape: tuple[int, int], mode: str = "valid"
 ) -> np.ndarray:
     """The kernel whose correlation with ``image`` is closest to ``target``.
 
-    Solves ``min_g sum (correlate2d(image, g, mode, boundary) - target)**2``:
-    an ordinary least-squares problem ``patches @ g.ravel() ≈
-    target.ravel()`` (:func:`image_patches`), with one unknown per tap. It
-    is the exact minimum of the mean-squared-error loss a one-filter CNN
-    without bias is trained on. A 3-D ``target`` (one channel per filter)
-    gives one kernel per channel.
+    Solves ``patches @ g.ravel() ≈ target.ravel()`` (:func:`image_patches`)
+    with :func:`numpy.linalg.lstsq`: the exact minimum of the MSE loss a
+    one-filter CNN without bias is trained on. A 3-D ``target`` gives one
+    kernel per channel.
 
     Parameters
     ----------
     image : array_like, shape (N, M), real
+        The input ``f``.
     target : array_like, shape (out_rows, out_cols) or (out_rows, out_cols, F), real
         The desired output, with the output shape of ``mode``.
     kernel_shape : tuple of 2 int
         ``(P, Q)``.
     mode : {"valid", "same", "full"}, default "valid"
-    boundary : {"fill", "wrap", "symm"}, default "fill"
+        As for :func:`image_patches`.
 
     Returns
     -------
     numpy.ndarray, shape (P, Q) or (P, Q, F), float64
+        The minimum-norm solution if the problem is rank-deficient.
 
     Raises
     ------
     TypeError, ValueError
-        As for :func:`image_patches`, or when ``target`` is not 2-D or 3-D
-        or its first two sizes are not the output shape.
+        As for :func:`kernel_gradient` (``target`` has the output shape, 2-D or 3-D).
 
     Notes
     -----
-    Taught in: chapter 5. Uses :func:`numpy.linalg.lstsq` (an SVD), so a
-    rank-deficient problem (a flat image) returns the minimum-norm kernel.
+    Taught in: chapter 5.
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> f = rng.random((8, 8))
-    >>> g = np.array([[1.0, -1.0]])
-    >>> target = image_patches(f, g.shape) @ g.ravel()
+    >>> f = np.random.default_rng(0).random((8, 8))
+    >>> target = image_patches(f, (1, 2)) @ [1.0, -1.0]
     >>> least_squares_kernel(f, target.reshape(8, 7), (1, 2)).round(6)
     array([[ 1., -1.]])
     """
     image = real_array(image, "image", 2)
     target = real_array(target, "target", (2, 3))
     kernel_shape = shape_pair(kernel_shape, "kernel_shape")
-    mode = choice(mode, "mode", MODES)
-    boundary = choice(boundary, "boundary", BOUNDARIES)
-    _check_fits(image.shape, kernel_shape, mode)
-    _, out_shape = _core.placement(image.shape, kernel_shape, mode, correlate=True)
-    _check_output(target[..., 0] if target.ndim == 3 else target, "target", out_shape)
-    patches = image_patches(image, kernel_shape, mode, boundary=boundary)
+    _output_placement(target, "target", image.shape, kernel_shape, mode)
+    patches = image_patches(image, kernel_shape, mode)
     rhs = target.reshape(patches.shape[0], -1)
     solution, *_ = np.linalg.lstsq(patches, rhs, rcond=None)
-    if target.ndim == 2:
-        return solution.reshape(kernel_shape)
-    return solution.reshape(*kernel_shape, -1)
-
-
-# --------------------------------------------------------------------------
-# Keras: a one-filter CNN and its training
-# --------------------------------------------------------------------------
+    return solution.reshape(kernel_shape + target.shape[2:])
 
 
 def one_filter_cnn(
-    kernel_size: int = 3,
-    filters: int = 1,
-    *,
-    padding: str = "valid",
-    kernel_initializer: Any = "glorot_uniform",
-    dtype: str = "float32",
+    kernel_size: int = 3, filters: int = 1, *, padding: str = "valid",
+    kernel_initializer: Any = "glorot_uniform", dtype: str = "float32",
 ):
     """A Keras model that is one ``Conv2D`` layer without bias: ``y = f ⋆ g``.
 
-    ``keras.Sequential([keras.Input((None, None, 1)), Conv2D(filters,
-    kernel_size, padding=padding, use_bias=False)])``: it takes a batch of
-    grey images of any size, channels last, and returns ``filters`` maps.
+    It takes a batch of grey images of any size, channels last, and returns
+    ``filters`` maps.
 
     Parameters
     ----------
@@ -675,14 +446,11 @@ def one_filter_cnn(
     filters : int, default 1
         Number of kernels (output channels).
     padding : {"valid", "same"}, default "valid"
-        Keras' padding: ``"valid"`` shrinks the output by ``kernel_size - 1``;
-        ``"same"`` pads with zeros (as ``correlate2d(..., "same")``).
+        Keras' padding; ``"same"`` pads with zeros.
     kernel_initializer : str or keras initializer, default "glorot_uniform"
-        The starting kernel (Keras' default). Seed it (or call
-        ``keras.utils.set_random_seed``) for a repeatable start.
+        The starting kernel; seed Keras for a repeatable start.
     dtype : {"float32", "float64"}, default "float32"
-        The layer's computation and weight type; float64 lets a trained
-        kernel approach the exact one more closely.
+        The layer's computation and weight type.
 
     Returns
     -------
@@ -692,8 +460,7 @@ def one_filter_cnn(
     Raises
     ------
     TypeError
-        If ``kernel_size``/``filters`` are not ints or ``padding``/``dtype``
-        are not strings.
+        If ``kernel_size``/``filters`` are not ints or ``padding``/``dtype`` not strings.
     ValueError
         If a size is below 1 or ``padding``/``dtype`` are unknown.
 
@@ -703,131 +470,46 @@ def one_filter_cnn(
 
     Examples
     --------
-    >>> model = one_filter_cnn(3)  # doctest: +SKIP
-    >>> model.layers[0].kernel.shape  # doctest: +SKIP
+    >>> one_filter_cnn(3).layers[0].kernel.shape  # doctest: +SKIP
     (3, 3, 1, 1)
     """
     kernel_size = integer(kernel_size, "kernel_size", minimum=1)
     filters = integer(filters, "filters", minimum=1)
-    padding = choice(padding, "padding", PADDINGS)
+    padding = choice(padding, "padding", ("valid", "same"))
     dtype = choice(dtype, "dtype", ("float32", "float64"))
     import keras
 
-    return keras.Sequential(
-        [
-            keras.Input(shape=(None, None, 1), dtype=dtype),
-            keras.layers.Conv2D(
-                filters, kernel_size, padding=padding, use_bias=False,
-                kernel_initializer=kernel_initializer, dtype=dtype, name="conv",
-            ),
-        ],
-        name="one_filter_cnn",
-    )
-
-
-def _make_kernel_history():
-    import keras
-
-    class KernelHistory(keras.callbacks.Callback):
-        """Record a layer's kernel before training and after every epoch.
-
-        Parameters
-        ----------
-        layer : int or str, default 0
-            The layer whose ``kernel`` is recorded: its index in
-            ``model.layers`` or its name.
-
-        Attributes
-        ----------
-        kernels : list of numpy.ndarray
-            ``kernels[0]`` is the starting kernel, ``kernels[e]`` the kernel
-            after epoch ``e``; each of the layer's kernel shape
-            (``(P, Q, in_channels, filters)`` for ``Conv2D``).
-
-        Notes
-        -----
-        Taught in: chapter 5. A Keras callback: pass it to ``model.fit(...,
-        callbacks=[history])``. Created on first use, so that importing
-        :mod:`helpers.conv_layer` does not import Keras.
-        """
-
-        def __init__(self, layer: int | str = 0):
-            super().__init__()
-            if isinstance(layer, bool) or not isinstance(layer, (numbers.Integral, str)):
-                raise TypeError(
-                    f"layer must be an int index or a layer name, got {type(layer).__name__}"
-                )
-            self.layer = layer
-            self.kernels: list[np.ndarray] = []
-
-        def _kernel(self) -> np.ndarray:
-            if isinstance(self.layer, str):
-                layer = self.model.get_layer(self.layer)
-            else:
-                layer = self.model.layers[self.layer]
-            return np.array(layer.kernel.numpy())
-
-        def on_train_begin(self, logs=None):
-            if not self.kernels:  # a second fit() continues the record
-                self.kernels.append(self._kernel())
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.kernels.append(self._kernel())
-
-    KernelHistory.__module__ = __name__
-    return KernelHistory
-
-
-_LAZY: dict[str, type] = {}
-
-
-def __getattr__(name: str):
-    """Create :class:`KernelHistory` (a Keras callback) on first access."""
-    if name == "KernelHistory":
-        if name not in _LAZY:
-            _LAZY[name] = _make_kernel_history()
-        return _LAZY[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    conv = keras.layers.Conv2D(filters, kernel_size, padding=padding, use_bias=False,
+                               kernel_initializer=kernel_initializer, dtype=dtype, name="conv")
+    return keras.Sequential([keras.Input(shape=(None, None, 1), dtype=dtype), conv],
+                            name="one_filter_cnn")
 
 
 def fit_kernel(
-    model: Any,
-    image: Any,
-    target: Any,
-    *,
-    epochs: int = 200,
-    optimizer: Any = "adam",
-    lr: float = 0.01,
-    steps_per_epoch: int = 1,
+    model: Any, image: Any, target: Any, *, epochs: int = 200, optimizer: str = "adam",
+    lr: float = 0.01, steps_per_epoch: int = 1,
 ) -> dict[str, np.ndarray]:
     """Train a one-layer model on one (image, target) pair, full batch, MSE loss.
 
-    Compiles ``model`` with the optimizer and ``loss="mse"``, then runs
-    ``epochs * steps_per_epoch`` gradient steps, each on the whole image
-    (one batch of one image), recording the loss and the first layer's
-    kernel after every epoch with :class:`KernelHistory`.
+    Runs ``epochs * steps_per_epoch`` gradient steps, each on the whole image,
+    recording the loss and the first layer's kernel after every epoch.
 
     Parameters
     ----------
     model : keras.Model
-        Its first layer has a ``kernel`` (e.g. from :func:`one_filter_cnn`).
-        Its weights are updated in place.
+        Its first layer has a ``kernel`` (as :func:`one_filter_cnn`'s); trained in place.
     image : array_like, shape (N, M), real
         The input ``f``.
     target : array_like, shape (out_rows, out_cols) or (out_rows, out_cols, F)
         The desired output: the model's output shape for an ``N x M`` image.
     epochs : int, default 200
         Number of epochs recorded.
-    optimizer : {"adam", "sgd"} or keras optimizer, default "adam"
-        A name (with learning rate ``lr``) or an optimizer instance (then
-        ``lr`` is ignored).
+    optimizer : {"adam", "sgd"}, default "adam"
+        The optimizer, with learning rate ``lr``.
     lr : float > 0, default 0.01
-        Learning rate for a named optimizer.
+        Learning rate.
     steps_per_epoch : int, default 1
-        Gradient steps per epoch, each on the same full batch. They run as
-        one compiled call (``steps_per_execution``), so ten steps per epoch
-        train about twice as fast as ten epochs of one step, at the price
-        of recording the kernel less often.
+        Gradient steps per epoch, run as one compiled call (faster than as many epochs).
 
     Returns
     -------
@@ -839,24 +521,17 @@ def fit_kernel(
     Raises
     ------
     TypeError
-        If ``model`` is not a Keras model, an array is not real, a count is
-        not an int, ``lr`` is not a number or ``optimizer`` is neither a
-        known name nor an optimizer.
+        If ``model`` is not a Keras model or another argument has the wrong type.
     ValueError
-        If the arrays have the wrong number of dimensions, hold NaN/inf,
-        ``target`` does not match the model's output shape, or a count or
-        ``lr`` is not positive.
+        If an array has the wrong shape or is not finite, or an option is unknown or not positive.
 
     Notes
     -----
-    Taught in: chapter 5. Imports Keras and TensorFlow on first call;
-    the data are fed as a repeated ``tf.data`` dataset, whose per-epoch
-    cost is far below that of NumPy arrays.
+    Taught in: chapter 5. Imports Keras and TensorFlow on first call.
 
     Examples
     --------
-    >>> model = one_filter_cnn(3)  # doctest: +SKIP
-    >>> run = fit_kernel(model, image, target, epochs=100, lr=0.05)  # doctest: +SKIP
+    >>> run = fit_kernel(one_filter_cnn(3), image, target, epochs=100)  # doctest: +SKIP
     >>> run["kernels"].shape  # doctest: +SKIP
     (101, 3, 3, 1)
     """
@@ -865,37 +540,35 @@ def fit_kernel(
     epochs = integer(epochs, "epochs", minimum=1)
     steps_per_epoch = integer(steps_per_epoch, "steps_per_epoch", minimum=1)
     lr = real(lr, "lr", positive=True)
+    optimizer = choice(optimizer, "optimizer", ("adam", "sgd"))
     import keras
     import tensorflow as tf
 
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    if isinstance(optimizer, str):
-        optimizer = choice(optimizer, "optimizer", ("adam", "sgd"))
-        optimizer = keras.optimizers.Adam(lr) if optimizer == "adam" else keras.optimizers.SGD(lr)
-    elif not isinstance(optimizer, keras.optimizers.Optimizer):
-        raise TypeError(
-            f"optimizer must be 'adam', 'sgd' or a keras optimizer, got {type(optimizer).__name__}"
-        )
     if target.ndim == 2:
         target = target[..., None]
     expected = tuple(model.compute_output_shape((1, *image.shape, 1))[1:])
     if target.shape != expected:
-        raise ValueError(
-            f"target must have the model's output shape {expected[:2]} with "
-            f"{expected[2]} channel(s) for a {image.shape} image, got shape {target.shape}"
-        )
+        raise ValueError(f"target must have the model's output shape {expected[:2]} with "
+                         f"{expected[2]} channel(s) for a {image.shape} image, got shape "
+                         f"{target.shape}")
     dtype = model.layers[0].compute_dtype
     pair = (image[None, :, :, None].astype(dtype), target[None].astype(dtype))
+    # a repeated tf.data dataset costs far less per epoch than NumPy arrays
     dataset = tf.data.Dataset.from_tensors(pair).repeat()
 
     # one graph call per epoch: Keras' per-step Python overhead dominates such a small model
+    optimizer = keras.optimizers.Adam(lr) if optimizer == "adam" else keras.optimizers.SGD(lr)
     model.compile(optimizer=optimizer, loss="mse", jit_compile=False,
                   steps_per_execution=steps_per_epoch)
-    history = __getattr__("KernelHistory")(layer=0)
-    fitted = model.fit(
-        dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=False, verbose=0,
-        callbacks=[history],
-    )
-    kernels = np.stack(history.kernels)[:, :, :, 0, :]
-    return {"loss": np.asarray(fitted.history["loss"], dtype=float), "kernels": kernels}
+    kernels = []
+
+    def record(*_):
+        kernels.append(np.array(model.layers[0].kernel.numpy()))
+
+    recorder = keras.callbacks.LambdaCallback(on_train_begin=record, on_epoch_end=record)
+    fitted = model.fit(dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=False,
+                       verbose=0, callbacks=[recorder])
+    return {"loss": np.asarray(fitted.history["loss"], dtype=float),
+            "kernels": np.stack(kernels)[:, :, :, 0, :]}

@@ -1,27 +1,9 @@
 """Convolutional networks for MNIST: the article's model, its modern variants, their figures.
 
-- :func:`article_model` and :func:`article_optimizer` rebuild the source
-  article's network and training recipe in Keras 3; :class:`BatchHistory`
-  records the loss and accuracy of every batch, as the article plotted them.
-- :class:`Variant` and :func:`build_variant` describe and build the article's
-  recipe with any of its choices changed (input scaling, loss, activation,
-  pooling, optimizer, batch normalisation, dropout, augmentation, layer
-  sizes); :func:`train_variant` trains one and measures it.
-- :func:`draw_model` draws a model as a column of boxes (no graphviz needed);
-  :func:`plot_batch_history`, :func:`plot_confusion` (of scikit-learn's
-  ``confusion_matrix``), :func:`plot_misclassified`, :func:`plot_filters`
-  and :func:`plot_feature_maps` draw what a trained network does.
-
-Every model is written with backend-neutral Keras 3 (``keras.layers``,
-``keras.ops``; no TensorFlow call), so it runs with ``KERAS_BACKEND`` set to
-``tensorflow`` (the book's default) or ``jax``.
-
-Importing this module imports Keras, and so its backend: in a notebook call
-:func:`helpers.setup` with ``keras=True`` first, which hides TensorFlow's
-start-up lines. ``import helpers`` alone never imports this module.
-
-Taught in: chapter 6 (the article's experiment) and chapter 7 (beyond the
-article).
+The article's network and recipe in backend-neutral Keras 3 (TensorFlow or
+JAX), :class:`Variant` to change its choices one at a time, and figures of
+what a network does. Importing this module imports Keras: in a notebook call
+:func:`helpers.setup` with ``keras=True`` first. Taught in: chapters 6 and 7.
 """
 
 from __future__ import annotations
@@ -30,14 +12,14 @@ import dataclasses
 import math
 import numbers
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import keras
 import numpy as np
 
-from helpers._validate import choice, integer
+from helpers._validate import choice, integer, real_array
 
 if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn, so that training
     from matplotlib.figure import Figure  # scripts (tools/train_bench.py) do not need it
@@ -55,7 +37,6 @@ __all__ = [
     "build_variant",
     "draw_model",
     "layer_output",
-    "one_hot",
     "plot_batch_history",
     "plot_confusion",
     "plot_feature_maps",
@@ -81,6 +62,7 @@ ARTICLE_PARAMS = {
 _LOSSES = ("mse", "crossentropy")
 _POOLINGS = ("average", "max")
 _OPTIMIZERS = ("sgd", "adam")
+_SCHEDULES = ("constant", "cosine")
 
 
 # --------------------------------------------------------------------------- validation
@@ -126,15 +108,11 @@ def _check_model(model) -> keras.Model:
     return model
 
 
-# --------------------------------------------------------------------------- data
+# --------------------------------------------------------------------------- the article
 
 
 def as_inputs(images) -> np.ndarray:
-    """Turn digit images into the article's input: rows of 784 raw grey levels.
-
-    The article read MNIST as a table of 784 pixel columns and fed those
-    numbers, 0 to 255, straight into the network; its first layer reshaped
-    them into a 28x28 image with one channel.
+    """Turn digit images into the article's input: rows of 784 raw grey levels (0-255).
 
     Parameters
     ----------
@@ -148,10 +126,8 @@ def as_inputs(images) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If ``images`` does not hold numbers.
-    ValueError
-        If its shape is neither (N, 28, 28) nor (N, 784).
+    TypeError, ValueError
+        If ``images`` does not hold numbers or has another shape.
 
     Notes
     -----
@@ -166,44 +142,6 @@ def as_inputs(images) -> np.ndarray:
     return array.reshape(len(array), SIDE * SIDE).astype(np.float32)
 
 
-def one_hot(labels) -> np.ndarray:
-    """Encode digit labels as one-hot rows, the targets of the article's MSE loss.
-
-    :func:`keras.utils.to_categorical` with the labels checked first (it gives
-    no clear error for a label outside 0-9) and the rows as float32.
-
-    Parameters
-    ----------
-    labels : array_like of int, shape (N,)
-        Digits 0-9.
-
-    Returns
-    -------
-    numpy.ndarray of float32, shape (N, 10)
-        Row ``i`` is 1 in column ``labels[i]`` and 0 elsewhere.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If ``labels`` is not a 1-D array of digits 0-9.
-
-    Notes
-    -----
-    Taught in: no chapter (used by the tests: labels checked, then Keras' to_categorical).
-
-    Examples
-    --------
-    >>> one_hot(np.array([2, 0]))[:, :3]
-    array([[0., 0., 1.],
-           [1., 0., 0.]], dtype=float32)
-    """
-    labels = _check_labels("labels", labels)
-    return keras.utils.to_categorical(labels, N_CLASSES).astype(np.float32, copy=False)
-
-
-# --------------------------------------------------------------------------- the article
-
-
 def _article_init():
     return keras.initializers.RandomUniform(minval=-0.05, maxval=0.05)
 
@@ -211,26 +149,21 @@ def _article_init():
 def article_model() -> keras.Sequential:
     """The article's network for MNIST, layer for layer, in Keras 3 (not compiled).
 
-    784 grey levels -> reshape to 28x28x1 -> 32 convolutions 3x3 ("same"
-    padding, no bias, weights uniform in [-0.05, 0.05]) -> 2x2 average
-    pooling -> 64 convolutions 3x3 (likewise) -> 2x2 average pooling ->
-    flatten -> 1,000 sigmoid units -> 1,000 sigmoid units -> 10 linear
-    outputs. The convolutions have no activation, as in the article.
-
-    The article wrote its images channels-first (``dim_ordering="th"``);
-    Keras 3 defaults to channels-last, which changes no parameter count.
+    784 grey levels -> 28x28x1 -> 32 convolutions 3x3 -> 2x2 average pooling
+    -> 64 convolutions 3x3 -> 2x2 average pooling -> 1,000 sigmoid units ->
+    1,000 sigmoid units -> 10 linear outputs. The convolutions have "same"
+    padding, no bias and no activation, weights uniform in [-0.05, 0.05].
 
     Returns
     -------
     keras.Sequential
-        Named layers ``reshape``, ``conv1``, ``pool1``, ``conv2``,
-        ``pool2``, ``flatten``, ``dense1``, ``dense2``, ``output``; input
-        shape (None, 784). Their parameter counts are :data:`ARTICLE_PARAMS`.
+        Layers ``reshape``, ``conv1``, ``pool1``, ``conv2``, ``pool2``,
+        ``flatten``, ``dense1``, ``dense2``, ``output``; input shape (None, 784).
 
     Notes
     -----
-    Taught in: chapter 6. Seed Keras first (:func:`helpers.setup` with
-    ``keras=True``) for repeatable initial weights.
+    Taught in: chapter 6. Channels-last (the article: channels-first; same
+    :data:`ARTICLE_PARAMS`).
 
     Examples
     --------
@@ -260,11 +193,8 @@ def article_model() -> keras.Sequential:
 def article_optimizer() -> keras.optimizers.SGD:
     """The article's optimizer: SGD, lr 0.01 decayed 1e-6 per step, Nesterov momentum 0.9.
 
-    Keras 1's ``SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True)``
-    divided the learning rate by ``1 + decay * step`` after every batch.
-    Keras 3 has no ``decay`` argument; the same schedule is
-    :class:`keras.optimizers.schedules.InverseTimeDecay` with one decay
-    step per batch.
+    Keras 1's ``decay`` divided the rate by ``1 + decay * step``; Keras 3
+    writes it as :class:`keras.optimizers.schedules.InverseTimeDecay`.
 
     Returns
     -------
@@ -274,11 +204,6 @@ def article_optimizer() -> keras.optimizers.SGD:
     Notes
     -----
     Taught in: chapter 6.
-
-    Examples
-    --------
-    >>> float(article_optimizer().momentum)  # doctest: +SKIP
-    0.9
     """
     schedule = keras.optimizers.schedules.InverseTimeDecay(
         initial_learning_rate=0.01, decay_steps=1, decay_rate=1e-6
@@ -287,29 +212,22 @@ def article_optimizer() -> keras.optimizers.SGD:
 
 
 class BatchHistory(keras.callbacks.Callback):
-    """Record the loss and accuracy of every training batch.
+    """Record the loss and accuracy of every training batch, as Keras 1 reported them.
 
-    Keras 3 reports, after each batch, the *running mean* of the loss and
-    of each metric since the epoch began. The article's Keras 1 reported
-    each batch's own value, and that is what this callback stores: it
-    undoes the running mean, weighting each batch by its size
-    (``mean_k * n_k - mean_(k-1) * n_(k-1)``, divided by the batch's size).
+    Keras 3 reports the running mean since the epoch began; this callback
+    undoes it, weighting each batch by its size (the last one holds the rest).
 
     Parameters
     ----------
     n_samples : int
-        How many training examples one epoch holds (``len(x_train)``).
+        Training examples in one epoch (``len(x_train)``).
     batch_size : int
-        The ``batch_size`` given to ``fit``. The last batch of an epoch
-        holds the remainder.
+        The ``batch_size`` given to ``fit``.
 
     Attributes
     ----------
     loss, accuracy : list of float
-        One value per batch, in training order (the metric must be named
-        ``"accuracy"`` in ``compile``).
-    running_loss, running_accuracy : list of float
-        What Keras reported: the mean since the start of the epoch.
+        One value per batch (the metric must be named ``"accuracy"``).
     epoch : list of int
         The epoch (from 0) of each batch.
 
@@ -321,11 +239,6 @@ class BatchHistory(keras.callbacks.Callback):
     Notes
     -----
     Taught in: chapter 6.
-
-    Examples
-    --------
-    >>> history = BatchHistory(n_samples=7500, batch_size=32)  # doctest: +SKIP
-    >>> model.fit(x, y, batch_size=32, callbacks=[history])  # doctest: +SKIP
     """
 
     def __init__(self, n_samples: int, batch_size: int):
@@ -334,35 +247,26 @@ class BatchHistory(keras.callbacks.Callback):
         self.batch_size = _check_int("batch_size", batch_size, 1)
         self.loss: list[float] = []
         self.accuracy: list[float] = []
-        self.running_loss: list[float] = []
-        self.running_accuracy: list[float] = []
         self.epoch: list[int] = []
+        self._running = {"loss": 0.0, "accuracy": 0.0}  # Keras' last running mean
         self._current_epoch = 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = int(epoch)
 
     def on_train_batch_end(self, batch, logs=None):
-        logs = logs or {}
         seen_before = min(batch * self.batch_size, self.n_samples)
         seen = min((batch + 1) * self.batch_size, self.n_samples)
-        size = max(seen - seen_before, 1)
-        for key, per_batch, running in (
-            ("loss", self.loss, self.running_loss),
-            ("accuracy", self.accuracy, self.running_accuracy),
-        ):
-            mean = float(logs.get(key, math.nan))
-            previous = running[-1] if batch > 0 and running else 0.0
-            running.append(mean)
-            per_batch.append((mean * seen - previous * seen_before) / size)
+        for key, per_batch in (("loss", self.loss), ("accuracy", self.accuracy)):
+            mean = float((logs or {}).get(key, math.nan))
+            previous = self._running[key] if batch > 0 else 0.0
+            self._running[key] = mean
+            per_batch.append((mean * seen - previous * seen_before) / max(seen - seen_before, 1))
         self.epoch.append(self._current_epoch)
 
 
-def predict_classes(model, inputs, *, batch_size: int = 500) -> np.ndarray:
-    """The digit each input is classified as: the index of the largest output.
-
-    Keras 1's ``model.predict_classes`` is gone from Keras 3; this is its
-    one-line replacement, ``argmax(model.predict(x), axis=1)``.
+def predict_classes(model, inputs) -> np.ndarray:
+    """Keras 1's ``model.predict_classes``: ``argmax(model.predict(inputs), axis=1)``.
 
     Parameters
     ----------
@@ -370,10 +274,6 @@ def predict_classes(model, inputs, *, batch_size: int = 500) -> np.ndarray:
         A model with 10 outputs per example.
     inputs : array_like
         Inputs of the shape the model expects.
-    batch_size : int, default 500
-        Examples per prediction step (memory only; results do not depend on
-        it). 500 divides the book's 2,500 and 10,000 test digits, so
-        Keras compiles one prediction step per model, not two.
 
     Returns
     -------
@@ -389,8 +289,8 @@ def predict_classes(model, inputs, *, batch_size: int = 500) -> np.ndarray:
     Taught in: chapter 6.
     """
     _check_model(model)
-    batch_size = _check_int("batch_size", batch_size, 1)
-    outputs = model.predict(np.asarray(inputs), batch_size=batch_size, verbose=0)
+    # Batches of 500 divide the book's 2,500 and 10,000 test digits: one compiled step.
+    outputs = model.predict(np.asarray(inputs), batch_size=500, verbose=0)
     return np.argmax(outputs, axis=1).astype(np.int64)
 
 
@@ -412,7 +312,7 @@ def accuracy(y_true, y_pred) -> float:
 
     Notes
     -----
-    Taught in: chapter 6.
+    Taught in: no chapter (used by tools/train_bench.py).
 
     Examples
     --------
@@ -430,50 +330,37 @@ def accuracy(y_true, y_pred) -> float:
 
 # --------------------------------------------------------------------------- variants
 
-_SCHEDULES = ("constant", "cosine")
-
 
 @dataclass(frozen=True)
 class Variant:
-    """One training recipe: the article's choices, or any of them changed.
+    """One training recipe: the article's choices (the defaults), or any of them changed.
 
-    The defaults are the article's recipe, epochs and batch size included;
-    :func:`dataclasses.replace` changes one choice at a time, which is how
-    chapter 7 builds its experiments (``replace(Variant(), scale=True)``).
+    Chapter 7 changes one choice at a time: ``replace(Variant(), scale=True)``.
 
     Parameters
     ----------
     scale : bool, default False
-        Divide the grey levels by 255 inside the model (a ``Rescaling``
-        layer) so inputs lie in [0, 1]. The article fed raw 0-255 values.
+        Divide the grey levels by 255 inside the model (the article fed 0-255).
     loss : {"mse", "crossentropy"}, default "mse"
-        Mean squared error on one-hot targets with linear outputs (the
-        article), or softmax with cross-entropy (computed from the logits).
+        MSE on one-hot targets (the article), or softmax cross-entropy from the logits.
     activation : {"sigmoid", "relu"}, default "sigmoid"
         The hidden dense layers' activation.
     conv_activation : {"linear", "relu"}, default "linear"
         Applied after each convolution (the article applied none).
     pooling : {"average", "max"}, default "average"
     optimizer : {"sgd", "adam"}, default "sgd"
-        ``"sgd"``: the article's SGD (rate 0.01, Nesterov momentum 0.9);
-        ``"adam"``: Adam at Keras' default rate, 1e-3.
+        The article's SGD (rate 0.01, Nesterov momentum 0.9), or Adam at rate 1e-3.
     schedule : {"constant", "cosine"}, default "constant"
-        ``"cosine"`` takes the optimizer's rate to 0 along a half cosine over
-        the whole training. ``"constant"`` keeps Adam's rate fixed and SGD on
-        the article's decay of 1e-6 per step (which lowers its rate by
-        0.2 % over ten epochs of 235 steps: constant in all but name).
+        ``"cosine"``: the rate falls to 0 along a half cosine over the whole
+        training; ``"constant"``: Adam's rate fixed, SGD on the article's 1e-6 decay.
     batchnorm : bool, default False
-        Batch normalisation after every convolution and hidden dense layer,
-        before the activation.
+        Batch normalisation after every convolution and hidden dense layer.
     dropout : float, default 0.0
         Dropout rate after each hidden dense layer (0 for none).
     augment : bool, default False
-        Random rotations (up to 10 degrees), zooms (up to 10 %) and shifts
-        (up to 2 pixels) of each training image, drawn afresh at every batch,
-        with Keras' preprocessing layers.
+        Random rotations, zooms and shifts of each training batch (:func:`augmentation`).
     filters : tuple of int, default (32, 64)
-        Convolutions (3x3, no bias) of each block, a 2x2 pooling layer ending
-        each block; ``()`` gives a plain multi-layer perceptron on the pixels.
+        Convolutions of each block (3x3, then 2x2 pooling); ``()`` for a perceptron.
     dense : tuple of int, default (1000, 1000)
         Units of the hidden dense layers.
     batch_size : int, default 32
@@ -544,11 +431,8 @@ class Variant:
 def augmentation() -> keras.Sequential:
     """Chapter 7's data augmentation: Keras' random rotation, zoom and shift layers.
 
-    Each training image is rotated by up to 10 degrees either way, zoomed in
-    or out by up to 10 % and shifted by up to 2 pixels along each axis;
-    pixels brought in from outside are 0 (the digits' black background).
-    The layers act only while training (``training=True``) and pass images
-    through unchanged otherwise.
+    Up to 10 degrees, 10 % and 2 pixels, drawn afresh for every image; pixels
+    brought in are 0 (black). Active only while training.
 
     Returns
     -------
@@ -557,9 +441,7 @@ def augmentation() -> keras.Sequential:
 
     Notes
     -----
-    Taught in: chapter 7. ``make bench`` compares it with a single fused
-    affine transform: the three layers cost more per image, but both are a
-    few percent of a training step, so the book uses Keras' own.
+    Taught in: chapter 7.
     """
     layers = keras.layers
     return keras.Sequential(
@@ -586,42 +468,30 @@ def _optimizer(variant: Variant, steps: int):
 def build_variant(variant: Variant | None = None, *, n_train: int = 7500) -> keras.Sequential:
     """Build and compile the network a :class:`Variant` describes.
 
-    Inputs are the article's rows of 784 raw grey levels (:func:`as_inputs`);
-    any scaling and augmentation happen inside the model, so every variant
-    is trained on the same arrays. ``build_variant(Variant())`` is the
-    article's model (same layers and parameter counts as
-    :func:`article_model`) compiled with the article's loss and optimizer.
+    Inputs are always the article's raw rows (:func:`as_inputs`): scaling and
+    augmentation happen inside the model. ``build_variant(Variant())`` is
+    :func:`article_model` compiled with the article's loss and optimizer.
 
     Parameters
     ----------
     variant : Variant, optional
         The recipe; the article's when omitted.
     n_train : int, default 7500
-        Training digits: with the variant's epochs and batch size it sets
-        the length of a cosine schedule.
+        Training digits (with epochs and batch size: the cosine schedule's length).
 
     Returns
     -------
     keras.Sequential
-        Compiled, with one metric named ``"accuracy"``; the model's outputs
-        are logits (apply softmax for probabilities when ``loss`` is
-        ``"crossentropy"``).
+        Compiled, with one metric named ``"accuracy"``; its outputs are logits.
 
     Raises
     ------
-    TypeError
-        If ``variant`` is not a :class:`Variant`.
-    ValueError
-        If ``n_train`` is not a positive int.
+    TypeError, ValueError
+        If ``variant`` is not a :class:`Variant` or ``n_train`` not a positive int.
 
     Notes
     -----
     Taught in: no chapter (used by train_variant).
-
-    Examples
-    --------
-    >>> build_variant(Variant(filters=())).count_params()  # doctest: +SKIP
-    1796010
     """
     variant = Variant() if variant is None else variant
     if not isinstance(variant, Variant):
@@ -670,20 +540,14 @@ class TrainResult:
     ----------
     accuracy : float
         Accuracy on the evaluation digits, after training.
-    seconds : float
-        Wall-clock time of ``fit`` (the per-epoch evaluation included).
-    cpu_seconds : float
-        Processor time of the process during ``fit``, all threads: a measure
-        of cost that another program on the machine disturbs less.
+    seconds, cpu_seconds : float
+        Wall-clock and processor time (all threads) of ``fit``.
     epochs, n_train : int
         Epochs trained and number of training digits.
     history : dict of str to list of float
-        Per epoch: ``loss`` and ``accuracy`` on the training digits (Keras'
-        mean over the epoch) and, when evaluated every epoch, ``val_loss``
-        and ``val_accuracy`` on the evaluation digits.
+        Keras' per-epoch ``loss``, ``accuracy`` and, if evaluated, ``val_loss``, ``val_accuracy``.
     model : keras.Model or None
-        The trained model (None if :func:`train_variant` was told not to
-        keep it).
+        The trained model (None unless kept).
 
     Notes
     -----
@@ -724,23 +588,16 @@ def train_variant(
     y_train, y_eval : array_like of int, shape (N,)
         Digits 0-9.
     seed : int, default 0
-        Seeds Python, NumPy and Keras (``keras.utils.set_random_seed``)
-        before the model is built, so a rerun repeats the initial weights,
-        the batches and the augmentation.
+        Seeds Python, NumPy and Keras, so a rerun repeats weights, batches and augmentation.
     epochs : int, optional
         Overrides the variant's epochs.
     every_epoch : bool, default True
-        Also score the evaluation digits after every epoch (Keras'
-        ``validation_data``), for learning curves. Turn it off for a test
-        split that must be used once.
+        Also score the evaluation digits after every epoch (off for a test split used once).
     verbose : int, default 0
         Keras' progress output: 0 nothing, 2 one line per epoch.
     callbacks : sequence of keras.callbacks.Callback, optional
     keep_model : bool, default True
-        Return the trained model. With False the result's ``model`` is
-        None and Keras' global state is cleared
-        (``keras.backend.clear_session``), which keeps the memory of a loop
-        over many variants from growing.
+        Return the trained model; with False clear Keras' session (a loop's memory stays flat).
 
     Returns
     -------
@@ -754,12 +611,6 @@ def train_variant(
     Notes
     -----
     Taught in: chapter 7.
-
-    Examples
-    --------
-    >>> result = train_variant(Variant(scale=True), x, y, x_eval, y_eval)  # doctest: +SKIP
-    >>> round(result.accuracy, 2)  # doctest: +SKIP
-    0.95
     """
     variant = Variant() if variant is None else variant
     if epochs is not None:
@@ -806,10 +657,8 @@ def layer_output(model, inputs, layer: str) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If ``model`` is not a Keras model.
-    ValueError
-        If ``layer`` is not a layer of the model.
+    TypeError, ValueError
+        If ``model`` is not a Keras model or has no layer ``layer``.
 
     Notes
     -----
@@ -833,28 +682,16 @@ def layer_output(model, inputs, layer: str) -> np.ndarray:
 # --------------------------------------------------------------------------- figures
 
 
-def _layer_rows(model: keras.Model) -> list[tuple[str, str, str, int]]:
-    rows = []
-    for layer in model.layers:
-        shape = tuple(layer.output.shape)[1:]
-        rows.append((layer.name, type(layer).__name__, "x".join(map(str, shape)),
-                     int(layer.count_params())))
-    return rows
+def draw_model(model) -> Figure:
+    """Draw a sequential model as a column of boxes, one per layer (no graphviz needed).
 
-
-def draw_model(model, *, width: float = 6.5) -> Figure:
-    """Draw a sequential model as a column of boxes, one per layer.
-
-    Each box names the layer and its type and gives its output shape (per
-    example) and trainable-or-not parameter count; arrows show the data's
-    path. Unlike ``keras.utils.plot_model`` it needs no graphviz.
+    Each box gives the layer's name, type, output shape per example and
+    parameter count; arrows show the data's path.
 
     Parameters
     ----------
     model : keras.Model
         A built model whose layers form a chain (a ``keras.Sequential``).
-    width : float, default 6.5
-        Figure width in inches; the height follows the number of layers.
 
     Returns
     -------
@@ -873,12 +710,13 @@ def draw_model(model, *, width: float = 6.5) -> Figure:
     from matplotlib.patches import FancyBboxPatch
 
     _check_model(model)
-    rows = [("input", "Input", "x".join(map(str, tuple(model.inputs[0].shape)[1:])), 0)]
-    rows += _layer_rows(model)
+    rows = [("input", "Input", tuple(model.inputs[0].shape)[1:], 0)]
+    rows += [(layer.name, type(layer).__name__, tuple(layer.output.shape)[1:],
+              int(layer.count_params())) for layer in model.layers]
     n = len(rows)
     colours = {"Conv2D": "#9ecae1", "Dense": "#fdae6b", "AveragePooling2D": "#c7e9c0",
                "MaxPooling2D": "#c7e9c0", "BatchNormalization": "#dadaeb"}
-    fig, ax = plt.subplots(figsize=(width, 0.55 * n + 0.3))
+    fig, ax = plt.subplots(figsize=(6.5, 0.55 * n + 0.3))
     ax.set_xlim(0, 1)
     ax.set_ylim(n, 0)
     ax.axis("off")
@@ -888,8 +726,8 @@ def draw_model(model, *, width: float = 6.5) -> Figure:
         ax.add_patch(box)
         ax.text(0.08, i + 0.43, f"{name}  ({kind})", va="center", fontsize=9,
                 fontweight="bold")
-        ax.text(0.60, i + 0.43, shape, va="center", ha="center", fontsize=9,
-                family="monospace")
+        ax.text(0.60, i + 0.43, "x".join(map(str, shape)), va="center", ha="center",
+                fontsize=9, family="monospace")
         ax.text(0.92, i + 0.43, f"{params:,} params" if params else "", va="center",
                 ha="right", fontsize=9)
         if i:
@@ -902,34 +740,23 @@ def draw_model(model, *, width: float = 6.5) -> Figure:
     return fig
 
 
-def _moving_average(values: np.ndarray, window: int) -> np.ndarray:
-    window = max(1, min(window, len(values)))
-    kernel = np.ones(window) / window
-    return np.convolve(values, kernel, mode="valid")
-
-
-def plot_batch_history(history: BatchHistory, *, window: int = 50) -> Figure:
-    """Plot the loss and the accuracy of every training batch, with a moving average.
+def plot_batch_history(history: BatchHistory) -> Figure:
+    """Plot the loss and the accuracy of every training batch, with a 50-batch moving mean.
 
     Parameters
     ----------
     history : BatchHistory
         A callback after training.
-    window : int, default 50
-        Batches in the moving average drawn over the noisy per-batch values.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Two panels, loss (log scale) and accuracy, against the batch number;
-        dotted lines mark the start of each epoch.
+        Loss (log scale) and accuracy against the batch; dotted lines start each epoch.
 
     Raises
     ------
-    TypeError
-        If ``history`` is not a :class:`BatchHistory`.
-    ValueError
-        If it recorded no batch.
+    TypeError, ValueError
+        If ``history`` is not a :class:`BatchHistory` or recorded no batch.
 
     Notes
     -----
@@ -940,18 +767,16 @@ def plot_batch_history(history: BatchHistory, *, window: int = 50) -> Figure:
         raise TypeError(f"history must be a BatchHistory, got {type(history).__name__}")
     if not history.loss:
         raise ValueError("history recorded no batch: train with it in callbacks first")
-    window = _check_int("window", window, 1)
-    epochs = np.asarray(history.epoch)
-    starts = np.flatnonzero(np.diff(epochs)) + 1
+    starts = np.flatnonzero(np.diff(history.epoch)) + 1
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
     for ax, values, label in ((axes[0], history.loss, "loss (MSE)"),
                               (axes[1], history.accuracy, "accuracy")):
         values = np.asarray(values)
         steps = np.arange(len(values))
         ax.plot(steps, values, lw=0.5, alpha=0.35, color="C0", label="one batch")
-        smooth = _moving_average(values, window)
-        ax.plot(steps[len(values) - len(smooth):], smooth, color="C1",
-                label=f"mean of {min(window, len(values))} batches")
+        window = min(50, len(values))
+        smooth = np.convolve(values, np.ones(window) / window, mode="valid")
+        ax.plot(steps[window - 1:], smooth, color="C1", label=f"mean of {window} batches")
         for s in starts:
             ax.axvline(s, color="grey", lw=0.6, ls=":")
         ax.set_xlabel("batch")
@@ -963,19 +788,17 @@ def plot_batch_history(history: BatchHistory, *, window: int = 50) -> Figure:
     return fig
 
 
-def plot_confusion(counts, *, ax=None) -> Figure:
+def plot_confusion(counts) -> Figure:
     """Draw a confusion matrix as a heat map, the count written in each cell.
 
-    The colour scale is logarithmic so the rare confusions stay visible
-    next to the large counts on the diagonal; empty cells stay white.
+    The colour scale is logarithmic so that rare confusions stay visible;
+    empty cells stay white.
 
     Parameters
     ----------
     counts : array_like of int, shape (K, K)
-        ``counts[i, j]``: examples of class ``i`` predicted as ``j``, as
-        returned by ``sklearn.metrics.confusion_matrix(y_true, y_pred)``.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
+        ``counts[i, j]``: examples of class ``i`` predicted as ``j``
+        (``sklearn.metrics.confusion_matrix(y_true, y_pred)``).
 
     Returns
     -------
@@ -983,10 +806,8 @@ def plot_confusion(counts, *, ax=None) -> Figure:
 
     Raises
     ------
-    TypeError
-        If ``counts`` does not hold integers.
-    ValueError
-        If ``counts`` is not a square 2-D array or holds negative counts.
+    TypeError, ValueError
+        If ``counts`` is not a square 2-D array of counts (integers >= 0).
 
     Notes
     -----
@@ -1009,19 +830,13 @@ def plot_confusion(counts, *, ax=None) -> Figure:
     if counts.min() < 0:
         raise ValueError(f"counts must not be negative, found {counts.min()}")
     classes = counts.shape[0]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.2, 4.4))
-    else:
-        fig = ax.figure
+    fig, ax = plt.subplots(figsize=(5.2, 4.4))
     top = max(int(counts.max()), 2)
-    shown = np.ma.masked_equal(counts, 0)
-    image = ax.imshow(shown, cmap="cividis", norm=LogNorm(vmin=1, vmax=top))
-    for i in range(classes):
-        for j in range(classes):
-            if counts[i, j]:
-                bright = np.log(counts[i, j]) > 0.6 * np.log(top)
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7,
-                        color="black" if bright else "white")
+    image = ax.imshow(np.ma.masked_equal(counts, 0), cmap="cividis", norm=LogNorm(vmin=1, vmax=top))
+    for i, j in zip(*np.nonzero(counts), strict=True):
+        bright = np.log(counts[i, j]) > 0.6 * np.log(top)
+        ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7,
+                color="black" if bright else "white")
     ax.set_xticks(range(classes))
     ax.set_yticks(range(classes))
     ax.set_xlabel("predicted digit")
@@ -1031,8 +846,8 @@ def plot_confusion(counts, *, ax=None) -> Figure:
     return fig
 
 
-def plot_misclassified(images, y_true, y_pred, *, n: int = 24, columns: int = 8) -> Figure:
-    """Show the first ``n`` misclassified digits, each titled "true -> predicted".
+def plot_misclassified(images, y_true, y_pred, *, n: int = 24) -> Figure:
+    """Show the first ``n`` misclassified digits, 8 a row, each titled "true -> predicted".
 
     Parameters
     ----------
@@ -1040,7 +855,6 @@ def plot_misclassified(images, y_true, y_pred, *, n: int = 24, columns: int = 8)
     y_true, y_pred : array_like of int, shape (N,)
     n : int, default 24
         At most this many digits (fewer if fewer are wrong).
-    columns : int, default 8
 
     Returns
     -------
@@ -1059,11 +873,9 @@ def plot_misclassified(images, y_true, y_pred, *, n: int = 24, columns: int = 8)
     images = _check_images("images", images).reshape(-1, SIDE, SIDE)
     y_true = _check_labels("y_true", y_true, len(images))
     y_pred = _check_labels("y_pred", y_pred, len(images))
-    n = _check_int("n", n, 1)
-    columns = _check_int("columns", columns, 1)
-    wrong = np.flatnonzero(y_true != y_pred)[:n]
-    count = max(len(wrong), 1)
-    rows = math.ceil(count / columns)
+    wrong = np.flatnonzero(y_true != y_pred)[:_check_int("n", n, 1)]
+    columns = 8
+    rows = math.ceil(max(len(wrong), 1) / columns)
     fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.25 * rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
@@ -1079,45 +891,28 @@ def plot_misclassified(images, y_true, y_pred, *, n: int = 24, columns: int = 8)
 def plot_filters(kernel_sets, *, columns: int = 8) -> Figure:
     """Draw sets of 2-D kernels side by side, one colour scale for all of them.
 
-    Chapter 6 uses it to show the 32 kernels of the first convolution
-    before and after training.
-
     Parameters
     ----------
     kernel_sets : mapping of str to array_like
-        Title of each set -> its kernels, of shape (P, Q, F) or
-        (P, Q, 1, F) (a ``Conv2D`` kernel on one input channel, as
-        ``layer.kernel.numpy()`` gives it). Each set is drawn as a block of
-        ``ceil(F / columns)`` rows under its title.
+        Title of each set -> its kernels, shape (P, Q, F) or (P, Q, 1, F) (a
+        one-channel ``Conv2D`` kernel); each set is a block of rows under its title.
     columns : int, default 8
         Kernels per row.
 
     Returns
     -------
     matplotlib.figure.Figure
-        ``RdBu_r`` centred on 0 with one colour scale for every kernel of
-        every set (red positive, blue negative).
+        ``RdBu_r`` centred on 0, one scale for every set (red positive, blue negative).
 
     Raises
     ------
-    TypeError
-        If ``kernel_sets`` is not a non-empty mapping of names to arrays of
-        real numbers, or ``columns`` is not an int.
-    ValueError
-        If a set is not of shape (P, Q, F) or (P, Q, 1, F), or ``columns``
-        is below 1.
+    TypeError, ValueError
+        If ``kernel_sets`` is not a non-empty mapping of titles to such arrays.
 
     Notes
     -----
     Taught in: chapter 6.
-
-    Examples
-    --------
-    >>> kernels = np.random.default_rng(0).normal(size=(3, 3, 1, 32))
-    >>> fig = plot_filters({"random": kernels})  # doctest: +SKIP
     """
-    from collections.abc import Mapping
-
     import matplotlib.pyplot as plt
 
     if not isinstance(kernel_sets, Mapping) or not kernel_sets:
@@ -1126,15 +921,13 @@ def plot_filters(kernel_sets, *, columns: int = 8) -> Figure:
     columns = _check_int("columns", columns, 1)
     sets = {}
     for title, kernels in kernel_sets.items():
-        array = np.asarray(kernels)
-        if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
-            raise TypeError(f"kernel_sets[{title!r}] must hold real numbers, got {array.dtype}")
+        array = real_array(kernels, f"kernel_sets[{title!r}]", (3, 4))
         if array.ndim == 4 and array.shape[2] == 1:
             array = array[:, :, 0, :]
         if array.ndim != 3:
             raise ValueError(f"kernel_sets[{title!r}] must have shape (P, Q, F) or (P, Q, 1, F), "
                              f"got {array.shape}")
-        sets[str(title)] = array.astype(float)
+        sets[str(title)] = array
     limit = max(float(np.abs(a).max()) for a in sets.values()) or 1.0
     mosaics = [_mosaic(kernels, columns) for kernels in sets.values()]
     width = max(m.shape[1] for m in mosaics)
@@ -1164,9 +957,8 @@ def _mosaic(kernels: np.ndarray, columns: int) -> np.ndarray:
     return mosaic
 
 
-def plot_feature_maps(model, inputs, layer: str = "conv1", *, columns: int = 8,
-                      count: int | None = None) -> Figure:
-    """Show what one layer's channels output for one digit.
+def plot_feature_maps(model, inputs, layer: str = "conv1") -> Figure:
+    """Show what each channel of one layer outputs for one digit, 8 panels a row.
 
     Parameters
     ----------
@@ -1176,22 +968,16 @@ def plot_feature_maps(model, inputs, layer: str = "conv1", *, columns: int = 8,
         One example, of the shape the model expects (a batch of one is fine).
     layer : str, default "conv1"
         The layer whose output to show; it must output (H, W, C) maps.
-    columns : int, default 8
-    count : int, optional
-        Show only the first ``count`` channels.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per channel, ``RdBu_r`` centred on 0 (the article's
-        convolutions are linear, so outputs take both signs).
+        ``RdBu_r`` centred on 0 (the article's linear convolutions output both signs).
 
     Raises
     ------
-    TypeError
-        If ``model`` is not a Keras model.
-    ValueError
-        If ``layer`` is missing or does not output images.
+    TypeError, ValueError
+        If ``model`` is not a Keras model or ``layer`` does not output images.
 
     Notes
     -----
@@ -1199,20 +985,14 @@ def plot_feature_maps(model, inputs, layer: str = "conv1", *, columns: int = 8,
     """
     import matplotlib.pyplot as plt
     _check_model(model)
-    columns = _check_int("columns", columns, 1)
-    try:
-        output = model.get_layer(layer).output
-    except ValueError as exc:
-        raise ValueError(f"layer must name a layer of the model, got {layer!r}") from exc
-    if len(output.shape) != 4:
-        raise ValueError(f"layer {layer!r} outputs shape {tuple(output.shape)}, not image maps")
     batch = np.asarray(inputs, dtype=np.float32)
     if batch.ndim == len(model.inputs[0].shape) - 1:
         batch = batch[None]
     maps = layer_output(model, batch, layer)[0]
-    total = maps.shape[-1] if count is None else min(_check_int("count", count, 1),
-                                                      maps.shape[-1])
-    limit = float(np.abs(maps[..., :total]).max()) or 1.0
+    if maps.ndim != 3:
+        raise ValueError(f"layer must output image maps (H, W, C), {layer!r} outputs {maps.shape}")
+    total, columns = maps.shape[-1], 8
+    limit = float(np.abs(maps).max()) or 1.0
     rows = math.ceil(total / columns)
     fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.1 * rows + 0.4),
                              squeeze=False)

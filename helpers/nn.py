@@ -1,11 +1,9 @@
 """A small fully connected network in NumPy: forward, back-propagation, gradient descent.
 
-Plain functions on a list of layers ``params = [(W1, b1), (W2, b2), ...]``.
-Examples are rows: a batch ``x`` has shape ``(n, d)`` and each layer computes
+Plain functions on a list of layers ``params = [(W1, b1), (W2, b2), ...]``; a
+batch ``x`` holds one example per row, and each layer computes
 ``a = activation(a_prev @ W + b)`` with ``W`` of shape ``(inputs, units)``, the
-layout of a Keras ``Dense`` kernel, so weights can be copied across. Chapter 3
-checks it against finite differences, ``tf.GradientTape`` and Keras training;
-importing it never imports TensorFlow.
+layout of a Keras ``Dense`` kernel. Importing it never imports TensorFlow.
 
 Taught in: chapter 3.
 """
@@ -61,11 +59,10 @@ def _check_params(params) -> Params:
         weights, bias = layer
         if not isinstance(weights, np.ndarray) or not isinstance(bias, np.ndarray):
             raise TypeError(f"params[{i}] must hold NumPy arrays")
-        if weights.dtype not in (np.float32, np.float64) or bias.dtype != weights.dtype:
-            raise TypeError(f"params[{i}] must be float32 or float64 with W and b alike, "
-                            f"got {weights.dtype} and {bias.dtype}")
-        if weights.dtype != params[0][0].dtype:
-            raise TypeError(f"params[{i}] is {weights.dtype} but params[0] is {params[0][0].dtype}")
+        if weights.dtype not in (np.float32, np.float64) or {bias.dtype} != {weights.dtype,
+                                                                           params[0][0].dtype}:
+            raise TypeError(f"params[{i}] must be float32 or float64, W and b alike and like "
+                            f"params[0] ({params[0][0].dtype}), got {weights.dtype} and {bias.dtype}")
         if weights.ndim != 2 or bias.shape != (weights.shape[1],):
             raise ValueError(f"params[{i}] must be W of shape (inputs, units) and b of shape "
                              f"(units,), got {weights.shape} and {bias.shape}")
@@ -129,29 +126,19 @@ def _sigmoid(z):
     return np.exp(-np.logaddexp(0.0, -z)).astype(z.dtype, copy=False)
 
 
-def _activate(z: np.ndarray, name: str) -> np.ndarray:
-    if name == "linear":
-        return z.copy()
-    if name == "step":
-        return (z >= 0).astype(z.dtype)
-    if name == "sigmoid":
-        return _sigmoid(z)
-    if name == "tanh":
-        return np.tanh(z)
-    return np.maximum(z, 0)  # relu
+def _sigmoid_slope(z):
+    s = _sigmoid(z)
+    return s * (1 - s)
 
 
-def _derivative(z: np.ndarray, name: str) -> np.ndarray:
-    if name == "linear":
-        return np.ones_like(z)
-    if name == "step":
-        return np.zeros_like(z)
-    if name == "sigmoid":
-        s = _sigmoid(z)
-        return s * (1 - s)
-    if name == "tanh":
-        return 1 - np.tanh(z) ** 2
-    return (z > 0).astype(z.dtype)  # relu: 0 at z = 0, as TensorFlow does
+# name -> (function, derivative); ReLU's derivative is 0 at z = 0, as in TensorFlow.
+_FUNCTIONS = {
+    "linear": (np.copy, np.ones_like),
+    "step": (lambda z: (z >= 0).astype(z.dtype), np.zeros_like),
+    "sigmoid": (_sigmoid, _sigmoid_slope),
+    "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(z.dtype)),
+}
 
 
 def activation(z, name: str) -> np.ndarray:
@@ -160,9 +147,8 @@ def activation(z, name: str) -> np.ndarray:
     Parameters
     ----------
     z : array_like of float, any shape
-        Pre-activations (weighted sums plus bias).
     name : {"linear", "step", "sigmoid", "tanh", "relu"}
-        ``step`` is 1 where ``z >= 0``, else 0; ``sigmoid`` is ``1 / (1 + exp(-z))``.
+        ``step`` is 1 where ``z >= 0``, else 0.
 
     Returns
     -------
@@ -186,7 +172,7 @@ def activation(z, name: str) -> np.ndarray:
     array([0., 0., 2.])
     """
     name = _check_activation(name)
-    return _activate(real_array(z, "z", dtype=None, allow_bool=False), name)
+    return _FUNCTIONS[name][0](real_array(z, "z", dtype=None, allow_bool=False))
 
 
 def activation_derivative(z, name: str) -> np.ndarray:
@@ -195,7 +181,6 @@ def activation_derivative(z, name: str) -> np.ndarray:
     Parameters
     ----------
     z : array_like of float, any shape
-        Pre-activations at which to evaluate the derivative.
     name : {"linear", "step", "sigmoid", "tanh", "relu"}
         The step's derivative is taken as 0 everywhere, ReLU's as 0 at ``z = 0`` (as TensorFlow).
 
@@ -213,7 +198,7 @@ def activation_derivative(z, name: str) -> np.ndarray:
 
     Notes
     -----
-    Taught in: chapter 3. ``sigmoid' = s (1 - s)`` and ``tanh' = 1 - tanh^2``.
+    Taught in: chapter 3.
 
     Examples
     --------
@@ -221,34 +206,33 @@ def activation_derivative(z, name: str) -> np.ndarray:
     array([0.25])
     """
     name = _check_activation(name)
-    return _derivative(real_array(z, "z", dtype=None, allow_bool=False), name)
+    return _FUNCTIONS[name][1](real_array(z, "z", dtype=None, allow_bool=False))
 
 
 # --------------------------------------------------------------------------- losses
 
 
 def binary_cross_entropy(y_true, y_pred) -> float:
-    """Binary cross-entropy, averaged over every element (Keras's ``"binary_crossentropy"``).
+    """Binary cross-entropy averaged over every element, as Keras's ``"binary_crossentropy"``.
 
     Parameters
     ----------
     y_true : array_like of float in [0, 1]
-        Targets (class 1 probabilities, usually 0 or 1).
-    y_pred : array_like of float in [0, 1], same shape as ``y_true``
-        Predicted probabilities.
+    y_pred : array_like of float in [0, 1], same shape
+        Predicted probabilities, clipped to ``[1e-12, 1 - 1e-12]``: a confident mistake costs
+        a large, finite loss.
 
     Returns
     -------
     float
-        ``-mean(y log p + (1 - y) log(1 - p))``, with ``p`` clipped to
-        ``[1e-12, 1 - 1e-12]`` so a confident mistake gives a large, finite loss.
+        ``-mean(y log p + (1 - y) log(1 - p))``.
 
     Raises
     ------
     TypeError
         If an input is not numeric.
     ValueError
-        If the shapes differ, an input holds NaN or leaves [0, 1].
+        If the shapes differ, or an input holds NaN or leaves [0, 1].
 
     Notes
     -----
@@ -291,16 +275,14 @@ def init_params(layer_sizes: Sequence[int], *, seed: int, scale: float | None = 
     layer_sizes : sequence of int, length >= 2
         Inputs, then the units of each layer, e.g. ``[2, 4, 1]``.
     seed : int
-        Seed of the random generator.
     scale : float, optional
-        Standard deviation of normal weights. By default they are Glorot-uniform,
-        ``U(-r, r)`` with ``r = sqrt(6 / (inputs + units))``, Keras's default for ``Dense``.
+        Standard deviation of normal weights; by default Glorot-uniform, ``U(-r, r)`` with
+        ``r = sqrt(6 / (inputs + units))``, as Keras's ``Dense``.
 
     Returns
     -------
     list of (W, b)
-        ``W`` of shape ``(layer_sizes[l], layer_sizes[l + 1])``, ``b`` of shape
-        ``(layer_sizes[l + 1],)``.
+        ``W`` of shape ``(layer_sizes[l], layer_sizes[l + 1])``, ``b`` of ``(layer_sizes[l + 1],)``.
 
     Raises
     ------
@@ -338,17 +320,17 @@ def forward(params: Params, x, activations: Sequence[str]) -> dict:
     Parameters
     ----------
     params : list of (W, b)
-        As returned by :func:`init_params` (float32 or float64).
+        As :func:`init_params` returns, float32 or float64.
     x : array_like of float, shape (n, d)
-        One example per row; converted to the parameters' dtype.
+        Converted to the parameters' dtype.
     activations : sequence of str
         One name per layer from :data:`LAYER_ACTIVATIONS`.
 
     Returns
     -------
     dict
-        ``"a"``: the layer outputs ``[x, a1, ..., aL]`` (``aL``, shape ``(n, units)``, is the
-        prediction); ``"z"``: the pre-activations ``[z1, ..., zL]``; ``"activations"``.
+        ``"a"``: the layer outputs ``[x, a1, ..., aL]`` (``aL`` is the prediction);
+        ``"z"``: the pre-activations ``[z1, ..., zL]``; ``"activations"``: the names.
 
     Raises
     ------
@@ -363,8 +345,7 @@ def forward(params: Params, x, activations: Sequence[str]) -> dict:
 
     Examples
     --------
-    >>> params = init_params([2, 3, 1], seed=0)
-    >>> forward(params, [[0.0, 1.0]], ["tanh", "sigmoid"])["a"][-1].shape
+    >>> forward(init_params([2, 3, 1], seed=0), [[0.0, 1.0]], ["tanh", "sigmoid"])["a"][-1].shape
     (1, 1)
     """
     params = _check_params(params)
@@ -376,7 +357,7 @@ def _forward(params: Params, x: np.ndarray, activations: tuple[str, ...]) -> dic
     outputs, pre = [x], []
     for (weights, bias), name in zip(params, activations, strict=True):
         pre.append(outputs[-1] @ weights + bias)
-        outputs.append(_activate(pre[-1], name))
+        outputs.append(_FUNCTIONS[name][0](pre[-1]))
     return {"a": outputs, "z": pre, "activations": activations}
 
 
@@ -385,9 +366,8 @@ def predict(params: Params, x, activations: Sequence[str]) -> np.ndarray:
 
     Parameters
     ----------
-    params : list of (W, b)
-    x : array_like of float, shape (n, d)
-    activations : sequence of str, one per layer
+    params, x, activations
+        As for :func:`forward`.
 
     Returns
     -------
@@ -415,13 +395,12 @@ def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> f
 
     Parameters
     ----------
-    params : list of (W, b)
-    x : array_like of float, shape (n, d)
+    params, x, activations
+        As for :func:`forward`.
     y : array_like of float, shape (n, units) (or (n,) for one output unit)
-    activations : sequence of str, one per layer
     loss : {"mse", "bce"}
-        ``"bce"`` needs a sigmoid output; it is computed from its pre-activation, so it
-        stays finite however confident the network is.
+        ``"bce"`` needs a sigmoid output; it is computed from the output's pre-activation,
+        so it stays finite however confident the network is.
 
     Returns
     -------
@@ -430,8 +409,8 @@ def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> f
     Raises
     ------
     TypeError, ValueError
-        As :func:`forward`; also for an unknown loss, a ``y`` of the wrong shape, or
-        ``"bce"`` without a sigmoid output.
+        As :func:`forward`, or for an unknown loss, a ``y`` of the wrong shape, or ``"bce"``
+        without a sigmoid output.
 
     Notes
     -----
@@ -439,8 +418,7 @@ def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> f
 
     Examples
     --------
-    >>> params = init_params([2, 1], seed=0)
-    >>> round(loss_value(params, [[0.0, 0.0]], [1.0], ["sigmoid"], "bce"), 4)
+    >>> round(loss_value(init_params([2, 1], seed=0), [[0.0, 0.0]], [1.0], ["sigmoid"], "bce"), 4)
     0.6931
     """
     params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
@@ -450,20 +428,14 @@ def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> f
 def backward(params: Params, cache: dict, y, loss: str) -> Params:
     """Back-propagation: the gradient of the mean loss with respect to every weight and bias.
 
-    From ``Delta_L = dLoss/dZ_L``, each layer ``l`` (last first) gives
-    ``dW_l = A_{l-1}^T Delta_l``, ``db_l`` = the column sums of ``Delta_l``, and
-    ``Delta_{l-1} = (Delta_l W_l^T) * act'(Z_{l-1})``.
-
     Parameters
     ----------
     params : list of (W, b)
         The parameters :func:`forward` used.
     cache : dict
         What :func:`forward` returned for the batch.
-    y : array_like of float, shape (n, units) (or (n,) for one output unit)
-        Targets for the batch.
-    loss : {"mse", "bce"}
-        For ``"bce"`` on a sigmoid output the output delta simplifies to ``(a - y) / size``.
+    y, loss
+        As for :func:`loss_value`.
 
     Returns
     -------
@@ -475,8 +447,8 @@ def backward(params: Params, cache: dict, y, loss: str) -> Params:
     TypeError
         If ``params`` or ``cache`` are malformed.
     ValueError
-        If ``cache`` does not match ``params``, ``y`` has the wrong shape, or ``loss`` is
-        unknown or needs a sigmoid output.
+        If ``cache`` does not match ``params``, or ``y`` or ``loss`` is wrong as for
+        :func:`loss_value`.
 
     Notes
     -----
@@ -509,31 +481,28 @@ def _backward(params: Params, cache: dict, y: np.ndarray, loss: str) -> Params:
     if loss == "bce":  # sigmoid + cross-entropy: the sigmoid's derivative cancels
         delta = (outputs[-1] - y) / size
     else:
-        delta = 2 * (outputs[-1] - y) / size * _derivative(pre[-1], names[-1])
+        delta = 2 * (outputs[-1] - y) / size * _FUNCTIONS[names[-1]][1](pre[-1])
     grads = []
     for layer in range(len(params) - 1, -1, -1):
         grads.append((outputs[layer].T @ delta, delta.sum(axis=0)))
         if layer:
-            delta = (delta @ params[layer][0].T) * _derivative(pre[layer - 1], names[layer - 1])
+            delta = (delta @ params[layer][0].T) * _FUNCTIONS[names[layer - 1]][1](pre[layer - 1])
     return grads[::-1]
 
 
 def train(
     params: Params, x, y, activations: Sequence[str], *, loss: str, lr: float, epochs: int
 ) -> tuple[Params, np.ndarray]:
-    """Train with full-batch gradient descent, ``W - lr * dW`` per step, recording the loss.
+    """Full-batch gradient descent, ``W - lr * dW`` per step, recording the loss.
 
-    One step per epoch on the whole set, the same steps as Keras's ``SGD`` with
-    ``batch_size=n``.
+    The same steps as Keras's ``SGD`` with ``batch_size=n``.
 
     Parameters
     ----------
     params : list of (W, b)
         Starting parameters (left unchanged).
-    x : array_like of float, shape (n, d)
-    y : array_like of float, shape (n, units) (or (n,) for one output unit)
-    activations : sequence of str, one per layer
-    loss : {"mse", "bce"}
+    x, y, activations, loss
+        As for :func:`loss_value`.
     lr : float > 0
         Learning rate.
     epochs : int >= 1
@@ -542,14 +511,13 @@ def train(
     Returns
     -------
     params : list of (W, b)
-        The trained parameters.
     history : numpy.ndarray, shape (epochs,)
-        The loss at the start of each step (before its update).
+        The loss at the start of each step, before its update.
 
     Raises
     ------
     TypeError, ValueError
-        As :func:`loss_value`, or for an ``lr`` that is not > 0 or ``epochs`` not an int >= 1.
+        As :func:`loss_value`, or for an ``lr`` or ``epochs`` that is not positive.
 
     Notes
     -----
@@ -558,8 +526,8 @@ def train(
     Examples
     --------
     >>> x, y = xor_data()
-    >>> params = init_params([2, 4, 1], seed=0)
-    >>> params, history = train(params, x, y, ["tanh", "sigmoid"], loss="bce", lr=1.0, epochs=10)
+    >>> params, history = train(init_params([2, 4, 1], seed=0), x, y, ["tanh", "sigmoid"],
+    ...                         loss="bce", lr=1.0, epochs=10)
     >>> history.shape
     (10,)
     """
@@ -579,17 +547,15 @@ def train(
 
 
 def numerical_gradient(params: Params, x, y, activations: Sequence[str], loss: str) -> Params:
-    """The loss gradient by central finite differences, one parameter at a time.
+    """The loss gradient by central differences, ``(L(t + eps) - L(t - eps)) / (2 eps)``.
 
-    ``(L(theta + eps) - L(theta - eps)) / (2 eps)`` with ``eps = 1e-6`` for every
-    weight and bias: slow, but independent of the back-propagation code it checks.
+    One parameter at a time, with ``eps = 1e-6``: slow, but independent of the
+    back-propagation code it checks.
 
     Parameters
     ----------
-    params : list of (W, b)
-        Use float64: in float32 the differences drown in rounding error.
-    x, y, activations, loss
-        As for :func:`loss_value`.
+    params, x, y, activations, loss
+        As for :func:`loss_value`; use float64 (in float32 rounding drowns the differences).
 
     Returns
     -------
@@ -641,7 +607,7 @@ def relative_error(a, b) -> float:
     Raises
     ------
     ValueError
-        If the shapes differ.
+        If the sizes differ.
 
     Notes
     -----
@@ -666,7 +632,7 @@ def _flatten(grads) -> np.ndarray:
 
 
 def gradient_check(params: Params, x, y, activations: Sequence[str], loss: str) -> float:
-    """Relative error between :func:`backward` and :func:`numerical_gradient`.
+    """:func:`relative_error` between :func:`backward` and :func:`numerical_gradient`.
 
     Parameters
     ----------
@@ -676,12 +642,11 @@ def gradient_check(params: Params, x, y, activations: Sequence[str], loss: str) 
     Returns
     -------
     float
-        :func:`relative_error` of the two gradients.
 
     Raises
     ------
     TypeError, ValueError
-        As :func:`numerical_gradient`.
+        As :func:`loss_value`.
 
     Notes
     -----
@@ -703,12 +668,11 @@ def gradient_check(params: Params, x, y, activations: Sequence[str], loss: str) 
 
 
 def xor_data() -> tuple[np.ndarray, np.ndarray]:
-    """The four XOR points: ``x`` of shape (4, 2) and labels ``y`` of shape (4, 1).
+    """The four XOR points: the unit square's corners ``x`` (4, 2) and labels ``y`` (4, 1).
 
     Returns
     -------
     x : numpy.ndarray, shape (4, 2)
-        The corners of the unit square.
     y : numpy.ndarray, shape (4, 1)
         1 where exactly one coordinate is 1.
 
@@ -726,19 +690,17 @@ def xor_data() -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_moons(n: int = 200, *, noise: float = 0.1, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles, a classic problem no straight line separates.
+    """Two interleaving half circles that no straight line separates.
 
-    :func:`sklearn.datasets.make_moons`, unshuffled, with labels as a column, as
-    :func:`train` wants.
+    :func:`sklearn.datasets.make_moons`, unshuffled, with labels as a column.
 
     Parameters
     ----------
     n : int >= 2, default 200
-        Number of points (half in each class; the second class gets the extra one).
+        Number of points; the second class gets the odd one.
     noise : float >= 0, default 0.1
-        Standard deviation of Gaussian noise added to each coordinate.
+        Standard deviation of the Gaussian noise on each coordinate.
     seed : int
-        Seed of the random generator.
 
     Returns
     -------
@@ -788,18 +750,15 @@ def _scatter_classes(ax, x: np.ndarray, y: np.ndarray, size: float) -> None:
 def plot_decision_regions(predict_fn: Callable[[np.ndarray], np.ndarray], x, y, *, ax=None):
     """Shade the plane by a classifier's class-1 probability and draw the points.
 
-    ``RdBu_r`` centred on 0.5 (blue: class 0, red: class 1), a black line at the
-    decision boundary (probability 0.5), circles for class 0 and triangles for class 1.
+    ``RdBu_r`` centred on 0.5, a black line at probability 0.5, class 0 as blue
+    circles and class 1 as red triangles.
 
     Parameters
     ----------
     predict_fn : callable
-        Maps an array of shape (m, 2) to m probabilities (any shape with m elements),
-        e.g. ``lambda p: predict(params, p, activations)``.
+        Maps an (m, 2) array to m probabilities, e.g. ``lambda p: predict(params, p, activations)``.
     x : array_like of float, shape (n, 2)
-        The points.
     y : array_like of 0/1, n elements
-        Their labels.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made otherwise.
 
@@ -812,17 +771,12 @@ def plot_decision_regions(predict_fn: Callable[[np.ndarray], np.ndarray], x, y, 
     TypeError
         If ``predict_fn`` is not callable.
     ValueError
-        If ``x`` is not (n, 2), ``y`` does not have n elements, or ``predict_fn``
-        returns the wrong number of values.
+        If ``x`` is not (n, 2), ``y`` has not n elements, or ``predict_fn`` returns too few or
+        too many values.
 
     Notes
     -----
     Taught in: chapter 3.
-
-    Examples
-    --------
-    >>> x, y = xor_data()
-    >>> ax = plot_decision_regions(lambda p: p[:, 0] > 0.5, x, y)  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
@@ -858,10 +812,9 @@ def plot_decision_regions(predict_fn: Callable[[np.ndarray], np.ndarray], x, y, 
 def draw_network(layer_sizes: Sequence[int], *, ax=None):
     """Draw a fully connected network as circles and lines, with each array's shape.
 
-    One column of circles per layer, labelled with the shape ``(B, n)`` of its
-    activations for a batch of ``B``; between columns the shapes of ``W`` and ``b``.
-    A layer wider than 6 units shows 6 circles around a gap marked by dots, so the
-    article's 1,000-unit layers fit.
+    Under each column the shape ``(B, n)`` of its activations for a batch of ``B``,
+    between columns the shapes of ``W`` and ``b``. A layer wider than 6 units shows
+    6 circles around a gap marked by dots, so the article's 1,000-unit layers fit.
 
     Parameters
     ----------
@@ -884,10 +837,6 @@ def draw_network(layer_sizes: Sequence[int], *, ax=None):
     Notes
     -----
     Taught in: chapter 3.
-
-    Examples
-    --------
-    >>> ax = draw_network([2, 4, 1])  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
@@ -927,20 +876,19 @@ def draw_network(layer_sizes: Sequence[int], *, ax=None):
 
 
 def draw_circuit(nodes: dict, edges: Sequence, *, ax=None):
-    """Draw a computation graph with its numbers: forward values above each wire, gradients below.
+    """Draw a computation graph with forward values above each wire and gradients below.
 
-    The picture of back-propagation on one example (after the "circuits" of Stanford's
-    CS231n): operations are circles, and each wire carries a value forwards (green) and
-    the loss gradient with respect to it backwards (red).
+    Back-propagation on one example, after the "circuits" of Stanford's CS231n:
+    operations are circles; each wire carries a value forwards (green) and the
+    loss's gradient with respect to it backwards (red).
 
     Parameters
     ----------
     nodes : dict
-        ``name -> (x, y, label, is_operation)``: position, text (an operation such as
-        ``"*"`` or an input's name), and whether to draw a circle around it.
+        ``name -> (x, y, label, is_operation)``; operations get a circle, inputs plain text.
     edges : sequence of (source, target, value, gradient)
-        Node names (``target`` ``None`` for the final output, an arrow to the right) and
-        two numbers (``gradient`` may be ``None`` to show only the value).
+        Node names (``target`` ``None``: the final output, an arrow to the right) and two
+        numbers (``gradient`` ``None``: show the value only).
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made otherwise.
 
@@ -1013,16 +961,12 @@ def draw_circuit(nodes: dict, edges: Sequence, *, ax=None):
 
 
 def draw_neuron(n_inputs: int = 3, *, ax=None):
-    """Draw one artificial neuron: inputs, weights, the weighted sum plus bias, the activation.
-
-    Inputs ``x_1 ... x_d`` join the summing node by arrows labelled ``w_i``; the bias
-    ``b`` is the weight of a constant input 1; the sum ``z`` passes through ``phi`` to
-    give the output ``a``.
+    """Draw one neuron: inputs and weights, the sum ``z`` with the bias, the activation.
 
     Parameters
     ----------
     n_inputs : int, default 3
-        Number of inputs ``d`` drawn (1 to 6).
+        Number of inputs drawn (1 to 6); the bias ``b`` is drawn as the weight of an input 1.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made otherwise.
 
@@ -1040,10 +984,6 @@ def draw_neuron(n_inputs: int = 3, *, ax=None):
     Notes
     -----
     Taught in: chapter 3.
-
-    Examples
-    --------
-    >>> ax = draw_neuron(2)  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 

@@ -1,8 +1,8 @@
 """Rosenblatt's perceptron: a step unit and its mistake-driven learning rule.
 
-The unit predicts 1 when ``w . x + b >= 0`` and 0 otherwise; on a mistake it
-moves by ``w += lr * (y - y_hat) * x`` and ``b += lr * (y - y_hat)``. The
-functions here run the rule, keep every state, and draw the moving boundary.
+The unit predicts 1 when ``w . x + b >= 0``, else 0; on a mistake it moves by
+``w += lr * (y - y_hat) * x``, ``b += lr * (y - y_hat)``. Here: the rule, with
+every state kept, and the moving decision boundary drawn.
 
 Taught in: chapter 3.
 """
@@ -26,25 +26,21 @@ def _check_xy(x, y, plane: bool = False) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def linearly_separable_data(
-    n: int = 60, *, margin: float = 0.2, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Points in the square ``[-1, 1]^2`` on either side of a random line, with a gap.
+def linearly_separable_data(n: int = 60, *, margin: float = 0.2, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points in ``[-1, 1]^2`` on either side of a random line, with a gap around it.
 
     Parameters
     ----------
     n : int >= 2, default 60
-        Number of points.
     margin : float in [0, 0.5), default 0.2
-        No point lies closer than this to the (hidden) separating line.
+        No point lies closer than this to the (hidden) line.
     seed : int
-        Seed of the random generator.
 
     Returns
     -------
     x : numpy.ndarray of float64, shape (n, 2)
     y : numpy.ndarray of float64, shape (n,)
-        Labels 0 and 1; both classes are present.
+        Labels 0 and 1, both present.
 
     Raises
     ------
@@ -123,26 +119,24 @@ def predict_perceptron(weights, bias, x) -> np.ndarray:
 
 
 def train_perceptron(x, y, *, lr: float = 1.0, epochs: int = 50) -> dict:
-    """Run the perceptron learning rule from zero weights, recording every update.
+    """Run the perceptron rule from zero weights, in row order, recording every update.
 
-    Each epoch visits the examples in order and updates on mistakes only; training
-    stops after the first epoch without a mistake, or after ``epochs`` epochs.
+    Training stops after the first epoch without a mistake, or after ``epochs``.
 
     Parameters
     ----------
     x : array_like of float, shape (n, d)
     y : array_like of 0/1, n elements
     lr : float > 0, default 1.0
-        Learning rate; from zero weights it only scales ``w`` and ``b``, not the predictions.
+        Learning rate; from zero weights it scales ``w`` and ``b`` but not the predictions.
     epochs : int >= 1, default 50
-        Most passes over the data.
 
     Returns
     -------
     dict
-        ``"weights"``: (k + 1, d), the weights before any update and after each of the
-        k updates; ``"bias"``: (k + 1,); ``"updated"``: (k,), the row behind each update;
-        ``"mistakes"``: mistakes per epoch run; ``"converged"``: the last epoch had none.
+        ``"weights"`` (k + 1, d) and ``"bias"`` (k + 1,): the start and the state after each
+        of the k updates; ``"updated"`` (k,): the row behind each update; ``"mistakes"``:
+        per epoch run; ``"converged"``: whether the last epoch had none.
 
     Raises
     ------
@@ -157,8 +151,7 @@ def train_perceptron(x, y, *, lr: float = 1.0, epochs: int = 50) -> dict:
 
     Examples
     --------
-    >>> result = train_perceptron([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])  # AND
-    >>> bool(result["converged"])
+    >>> bool(train_perceptron([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])["converged"])  # AND
     True
     """
     x, y = _check_xy(x, y)
@@ -196,44 +189,28 @@ def _check_run(x, y, history) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def _draw_state(ax, x, y, history, step):
-    """Draw the points and the perceptron's half-planes after ``step`` updates; return artists."""
+def _draw_state(ax, x, y, history, step) -> None:
+    """The points, half-planes and boundary after ``step`` updates, its example ringed in gold."""
     from helpers.nn import _scatter_classes
 
+    weights, bias = history["weights"][step], history["bias"][step]
     low, high = x.min(axis=0) - 0.2, x.max(axis=0) + 0.2
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], 120), np.linspace(low[1], high[1], 120))
-    image = ax.imshow(np.zeros(gx.shape), extent=(low[0], high[0], low[1], high[1]),
-                      origin="lower", cmap="RdBu_r", vmin=0, vmax=1, alpha=0.25, aspect="auto")
+    values = gx * weights[0] + gy * weights[1] + bias
+    ax.imshow((values >= 0).astype(float), extent=(low[0], high[0], low[1], high[1]),
+              origin="lower", cmap="RdBu_r", vmin=0, vmax=1, alpha=0.25, aspect="auto")
+    if values.min() < 0 < values.max():
+        ax.contour(gx, gy, values, levels=[0], colors="black", linewidths=1.5)
     _scatter_classes(ax, x, y, 28)
-    (line,) = ax.plot([], [], color="black", lw=1.5)
-    (ring,) = ax.plot([], [], "o", ms=13, mfc="none", mec="gold", mew=2.5, zorder=4)
+    if step:
+        ax.plot(*x[history["updated"][step - 1]], "o", ms=13, mfc="none", mec="gold", mew=2.5,
+                zorder=4)
     ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), xlabel="$x_1$", ylabel="$x_2$")
     ax.set_aspect("equal")
-    artists = (image, line, ring, np.column_stack([gx.ravel(), gy.ravel()]), gx.shape, low, high)
-    _update_state(artists, x, history, step)
-    return artists
-
-
-def _update_state(artists, x, history, step) -> None:
-    """Move the shading, the boundary line and the gold ring to the state after ``step``."""
-    image, line, ring, grid, shape, low, high = artists
-    weights, bias = history["weights"][step], history["bias"][step]
-    image.set_data((grid @ weights + bias >= 0).reshape(shape).astype(float))
-    w1, w2 = weights
-    if abs(w2) >= abs(w1) and w2 != 0:  # boundary w1 x1 + w2 x2 + b = 0 as x2(x1)
-        xs = np.array([low[0], high[0]])
-        line.set_data(xs, -(w1 * xs + bias) / w2)
-    elif w1 != 0:  # as x1(x2)
-        ys = np.array([low[1], high[1]])
-        line.set_data(-(w2 * ys + bias) / w1, ys)
-    else:
-        line.set_data([], [])
-    ringed = history["updated"][step - 1] if step else None  # the example behind this update
-    ring.set_data(*(([], []) if ringed is None else ([x[ringed, 0]], [x[ringed, 1]])))
 
 
 def plot_perceptron_snapshots(x, y, history: dict, steps) -> object:
-    """A row of panels: the perceptron's boundary after chosen numbers of updates.
+    """A row of panels: the boundary after chosen numbers of updates.
 
     Parameters
     ----------
@@ -242,8 +219,7 @@ def plot_perceptron_snapshots(x, y, history: dict, steps) -> object:
     history : dict
         What :func:`train_perceptron` returned for ``x`` and ``y``.
     steps : sequence of int
-        Update counts to show (0 is the start, ``-1`` the last state); the example
-        behind each update is ringed in gold.
+        Update counts (0: the start, -1: the end); the example behind each is ringed in gold.
 
     Returns
     -------
@@ -278,17 +254,12 @@ def plot_perceptron_snapshots(x, y, history: dict, steps) -> object:
 
 
 def animate_perceptron(x, y, history: dict):
-    """An animation of the perceptron's boundary, one frame per update (at most 20, evenly spaced).
-
-    Made by :func:`helpers.plotting.animate`: JavaScript frames that play in
-    JupyterLab and on the website alike, with no kernel.
+    """The boundary moving update by update, in at most 20 frames of :func:`helpers.plotting.animate`.
 
     Parameters
     ----------
-    x : array_like of float, shape (n, 2)
-    y : array_like of 0/1, n elements
-    history : dict
-        What :func:`train_perceptron` returned for ``x`` and ``y``.
+    x, y, history
+        As for :func:`plot_perceptron_snapshots`.
 
     Returns
     -------
@@ -311,11 +282,10 @@ def animate_perceptron(x, y, history: dict):
     total = len(history["bias"])
     frames = np.unique(np.linspace(0, total - 1, min(total, 20)).round().astype(int)).tolist()
     fig, ax = plt.subplots(figsize=(4.2, 4.2))
-    artists = _draw_state(ax, x, y, history, 0)
-    title = ax.set_title("")
 
     def update(step):
-        _update_state(artists, x, history, step)
-        title.set_text(f"after {step} of {total - 1} updates")
+        ax.clear()
+        _draw_state(ax, x, y, history, step)
+        ax.set_title(f"after {step} of {total - 1} updates")
 
     return animate(fig, update, frames=frames, interval=400)

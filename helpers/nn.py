@@ -39,7 +39,8 @@ def _check_sizes(layer_sizes) -> list[int]:
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
         raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
     if len(layer_sizes) < 2:
-        raise ValueError(f"layer_sizes needs inputs and at least one layer, got {list(layer_sizes)}")
+        raise ValueError("layer_sizes needs inputs and at least one layer, "
+                         f"got {list(layer_sizes)}")
     return [integer(s, "every layer size", minimum=1) for s in layer_sizes]
 
 
@@ -59,10 +60,10 @@ def _check_params(params) -> Params:
         weights, bias = layer
         if not isinstance(weights, np.ndarray) or not isinstance(bias, np.ndarray):
             raise TypeError(f"params[{i}] must hold NumPy arrays")
-        if weights.dtype not in (np.float32, np.float64) or {bias.dtype} != {weights.dtype,
-                                                                           params[0][0].dtype}:
+        dtype = params[0][0].dtype
+        if weights.dtype not in (np.float32, np.float64) or {bias.dtype} != {weights.dtype, dtype}:
             raise TypeError(f"params[{i}] must be float32 or float64, W and b alike and like "
-                            f"params[0] ({params[0][0].dtype}), got {weights.dtype} and {bias.dtype}")
+                            f"params[0] ({dtype}), got {weights.dtype} and {bias.dtype}")
         if weights.ndim != 2 or bias.shape != (weights.shape[1],):
             raise ValueError(f"params[{i}] must be W of shape (inputs, units) and b of shape "
                              f"(units,), got {weights.shape} and {bias.shape}")
@@ -77,7 +78,8 @@ def _check_activations(activations, n_layers: int) -> tuple[str, ...]:
         raise TypeError("activations must be a list of names, one per layer, "
                         f"e.g. ['tanh', 'sigmoid'], got {activations!r}")
     if len(activations) != n_layers:
-        raise ValueError(f"activations has {len(activations)} names but params has {n_layers} layers")
+        raise ValueError(f"activations has {len(activations)} names but params has "
+                         f"{n_layers} layers")
     return tuple(_check_activation(a, layer=True) for a in activations)
 
 
@@ -485,7 +487,7 @@ def _backward(params: Params, cache: dict, y: np.ndarray, loss: str) -> Params:
     grads = []
     for layer in range(len(params) - 1, -1, -1):
         grads.append((outputs[layer].T @ delta, delta.sum(axis=0)))
-        if layer:
+        if layer:  # Delta_{l-1} = (Delta_l W_l^T) * act'(Z_{l-1})
             delta = (delta @ params[layer][0].T) * _FUNCTIONS[names[layer - 1]][1](pre[layer - 1])
     return grads[::-1]
 
@@ -539,7 +541,8 @@ def train(
         cache = _forward(params, x, activations)
         history[epoch] = _loss_from_cache(cache, y, loss)
         grads = _backward(params, cache, y, loss)
-        params = [(w - lr * dw, b - lr * db) for (w, b), (dw, db) in zip(params, grads, strict=True)]
+        params = [(w - lr * dw, b - lr * db)
+                  for (w, b), (dw, db) in zip(params, grads, strict=True)]
     return params, history
 
 
@@ -739,6 +742,19 @@ def make_moons(n: int = 200, *, noise: float = 0.1, seed: int) -> tuple[np.ndarr
 # --------------------------------------------------------------------------- figures
 
 
+def _check_labelled(x, y, plane: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` as an (n, d) array, (n, 2) if ``plane``, and ``y`` as n labels 0 or 1."""
+    x = real_array(x, "x", 2, dtype=None, allow_bool=False)
+    if plane and x.shape[1] != 2:
+        raise ValueError(f"x must have shape (n, 2), got {x.shape}")
+    y = np.ravel(real_array(y, "y", dtype=None, allow_bool=False))
+    if y.size != x.shape[0]:
+        raise ValueError(f"y has {y.size} labels but x has {x.shape[0]} rows")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("y must hold labels 0 and 1 only")
+    return x, y
+
+
 def _scatter_classes(ax, x: np.ndarray, y: np.ndarray, size: float) -> None:
     """Class 0 as blue circles, class 1 as red triangles, above any shading."""
     for label, marker, colour in ((0, "o", "tab:blue"), (1, "^", "tab:red")):
@@ -771,8 +787,8 @@ def plot_decision_regions(predict_fn: Callable[[np.ndarray], np.ndarray], x, y, 
     TypeError
         If ``predict_fn`` is not callable.
     ValueError
-        If ``x`` is not (n, 2), ``y`` has not n elements, or ``predict_fn`` returns too few or
-        too many values.
+        If ``x`` is not (n, 2), ``y`` is not n labels 0/1, or ``predict_fn`` returns too few
+        or too many values.
 
     Notes
     -----
@@ -782,16 +798,12 @@ def plot_decision_regions(predict_fn: Callable[[np.ndarray], np.ndarray], x, y, 
 
     if not callable(predict_fn):
         raise TypeError(f"predict_fn must be callable, got {type(predict_fn).__name__}")
-    x = real_array(x, "x", 2, dtype=None, allow_bool=False)
-    if x.shape[1] != 2:
-        raise ValueError(f"x must have shape (n, 2), got {x.shape}")
-    y = np.ravel(real_array(y, "y", dtype=None, allow_bool=False))
-    if y.size != x.shape[0]:
-        raise ValueError(f"y has {y.size} labels but x has {x.shape[0]} points")
+    x, y = _check_labelled(x, y, plane=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     low, high = x.min(axis=0) - 0.5, x.max(axis=0) + 0.5
-    grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], 150), np.linspace(low[1], high[1], 150))
+    grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], 150),
+                                 np.linspace(low[1], high[1], 150))
     probability = np.asarray(predict_fn(np.column_stack([grid_x.ravel(), grid_y.ravel()])))
     if probability.size != grid_x.size:
         raise ValueError(f"predict_fn returned {probability.size} values for {grid_x.size} points")
@@ -861,9 +873,11 @@ def draw_network(layer_sizes: Sequence[int], *, ax=None):
                 ax.plot([layer, layer + 1], [y0, y1], color="0.75", lw=0.6, zorder=1)
         ax.text(layer + 0.5, top + 0.3,
                 f"$W^{{({layer + 1})}}$: ({sizes[layer]}, {sizes[layer + 1]})\n"
-                f"$b^{{({layer + 1})}}$: ({sizes[layer + 1]},)", ha="center", va="bottom", fontsize=8)
+                f"$b^{{({layer + 1})}}$: ({sizes[layer + 1]},)", ha="center", va="bottom",
+                fontsize=8)
     for layer, ((ys, gap), n) in enumerate(zip(columns, sizes, strict=True)):
-        colour = "tab:gray" if layer == 0 else ("tab:orange" if layer == len(sizes) - 1 else "tab:blue")
+        colour = ("tab:gray" if layer == 0
+                  else "tab:orange" if layer == len(sizes) - 1 else "tab:blue")
         ax.scatter(np.full(ys.size, layer), ys, s=260, c=colour, edgecolors="black", zorder=2)
         if gap is not None:
             ax.text(layer, gap, "\u22ee", ha="center", va="center", fontsize=14, zorder=3,
@@ -943,7 +957,8 @@ def draw_circuit(nodes: dict, edges: Sequence, *, ax=None):
         direction = np.array([x1 - x0, y1 - y0], dtype=float)
         unit = direction / (float(np.hypot(*direction)) or 1.0)
         start = np.array([x0, y0]) + unit * (radius if nodes[source][3] else 0.25)
-        end = np.array([x1, y1]) - unit * (radius if target is not None and nodes[target][3] else 0.0)
+        into_circle = target is not None and nodes[target][3]
+        end = np.array([x1, y1]) - unit * (radius if into_circle else 0.0)
         ax.annotate("", xy=end, xytext=start, zorder=1,
                     arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 1.2})
         middle = (start + end) / 2
@@ -952,7 +967,8 @@ def draw_circuit(nodes: dict, edges: Sequence, *, ax=None):
             if number is not None:
                 ax.text(*(middle + side * 0.2 * normal), f"{float(number):.3g}", color=colour,
                         ha="center", va="center", fontsize=size, zorder=4)
-    xs = [entry[0] for entry in nodes.values()] + [nodes[s][0] + 1.5 for s, t, *_ in edges if t is None]
+    xs = [entry[0] for entry in nodes.values()]
+    xs += [nodes[s][0] + 1.5 for s, t, *_ in edges if t is None]
     ys = [entry[1] for entry in nodes.values()]
     ax.set(xlim=(min(xs) - 0.5, max(xs) + 0.3), ylim=(min(ys) - 0.6, max(ys) + 0.6))
     ax.set_aspect("equal")

@@ -12,21 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from helpers._validate import integer, real, real_array
+from helpers.nn import _check_labelled, _scatter_classes
 
 
-def _check_xy(x, y, plane: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    x = real_array(x, "x", 2, dtype=None, allow_bool=False)
-    if plane and x.shape[1] != 2:
-        raise ValueError(f"x must have shape (n, 2), got {x.shape}")
-    y = np.ravel(real_array(y, "y", dtype=None, allow_bool=False))
-    if y.size != x.shape[0]:
-        raise ValueError(f"y has {y.size} labels but x has {x.shape[0]} rows")
-    if not np.all((y == 0) | (y == 1)):
-        raise ValueError("y must hold labels 0 and 1 only")
-    return x, y
-
-
-def linearly_separable_data(n: int = 60, *, margin: float = 0.2, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def linearly_separable_data(
+    n: int = 60, *, margin: float = 0.2, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Points in ``[-1, 1]^2`` on either side of a random line, with a gap around it.
 
     Parameters
@@ -154,7 +145,7 @@ def train_perceptron(x, y, *, lr: float = 1.0, epochs: int = 50) -> dict:
     >>> bool(train_perceptron([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])["converged"])  # AND
     True
     """
-    x, y = _check_xy(x, y)
+    x, y = _check_labelled(x, y)
     lr = real(lr, "lr", positive=True)
     epochs = integer(epochs, "epochs", minimum=1)
     weights, bias = np.zeros(x.shape[1]), 0.0
@@ -183,7 +174,7 @@ def train_perceptron(x, y, *, lr: float = 1.0, epochs: int = 50) -> dict:
 
 
 def _check_run(x, y, history) -> tuple[np.ndarray, np.ndarray]:
-    x, y = _check_xy(x, y, plane=True)
+    x, y = _check_labelled(x, y, plane=True)
     if not isinstance(history, dict) or not {"weights", "bias", "updated"} <= history.keys():
         raise TypeError("history must be the dict that train_perceptron returned")
     return x, y
@@ -191,8 +182,6 @@ def _check_run(x, y, history) -> tuple[np.ndarray, np.ndarray]:
 
 def _draw_state(ax, x, y, history, step) -> None:
     """The points, half-planes and boundary after ``step`` updates, its example ringed in gold."""
-    from helpers.nn import _scatter_classes
-
     weights, bias = history["weights"][step], history["bias"][step]
     low, high = x.min(axis=0) - 0.2, x.max(axis=0) + 0.2
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], 120), np.linspace(low[1], high[1], 120))
@@ -254,7 +243,7 @@ def plot_perceptron_snapshots(x, y, history: dict, steps) -> object:
 
 
 def animate_perceptron(x, y, history: dict):
-    """The boundary moving update by update, in at most 20 frames of :func:`helpers.plotting.animate`.
+    """The boundary moving update by update, at most 20 frames (:func:`helpers.plotting.animate`).
 
     Parameters
     ----------

@@ -138,7 +138,8 @@ def test_train_full_batch_equals_manual_steps():
         cache = nn.forward(manual, x, acts)
         losses.append(nn.loss_value(manual, x, y, acts, "bce"))
         grads = nn.backward(manual, cache, y, "bce")
-        manual = [(w - 0.7 * dw, b - 0.7 * db) for (w, b), (dw, db) in zip(manual, grads, strict=True)]
+        manual = [(w - 0.7 * dw, b - 0.7 * db)
+                  for (w, b), (dw, db) in zip(manual, grads, strict=True)]
     np.testing.assert_allclose(history, losses, rtol=0, atol=1e-15)
     for (w1, _), (w2, _) in zip(trained, manual, strict=True):
         np.testing.assert_allclose(w1, w2, rtol=0, atol=1e-15)
@@ -226,7 +227,7 @@ def problem():
         (dict(y=np.full((4, 1), 2.0)), ValueError, r"\[0, 1\]"),
         (dict(activations=["tanh"]), ValueError, "1 names but params has 2 layers"),
         (dict(activations="tanh"), TypeError, "list of names"),
-        (dict(activations=["tanh", "softmax"]), ValueError, "activation must be one of .*; got 'softmax'"),
+        (dict(activations=["tanh", "softmax"]), ValueError, "activation must be one of .*'softmax'"),
         (dict(activations=["step", "sigmoid"]), ValueError, "zero gradient"),
         (dict(activations=["tanh", 3]), TypeError, "activation must be a string"),
         (dict(activations=["tanh", "linear"]), ValueError, "needs a 'sigmoid' output"),

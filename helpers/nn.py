@@ -1,14 +1,9 @@
-"""A small fully connected network in NumPy: forward, back-propagation, SGD.
+"""A small fully connected network in NumPy: forward, back-propagation, gradient descent.
 
-Everything here is a plain function acting on a list of layers
-``params = [(W1, b1), (W2, b2), ...]``. Examples are rows: a batch ``x`` has
-shape ``(n, d)``, layer ``l`` computes ``z = a @ W + b`` with ``W`` of shape
-``(inputs, units)`` (the layout of a Keras ``Dense`` kernel, so weights can
-be copied across) and then ``a = activation(z)``.
-
-Chapter 3 derives back-propagation and checks this module against finite
-differences, against ``tf.GradientTape`` and against Keras training.
-Importing it never imports TensorFlow.
+Plain functions on a list of layers ``params = [(W1, b1), (W2, b2), ...]``; a
+batch ``x`` holds one example per row, and each layer computes
+``a = activation(a_prev @ W + b)`` with ``W`` of shape ``(inputs, units)``, the
+layout of a Keras ``Dense`` kernel. Importing it never imports TensorFlow.
 
 Taught in: chapter 3.
 """
@@ -22,7 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from helpers import _core
-from helpers._validate import integer, real, real_array
+from helpers._validate import choice, integer, real, real_array
 
 #: Activation names :func:`activation` and :func:`activation_derivative` know.
 ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu")
@@ -33,82 +28,75 @@ LOSSES = ("mse", "bce")
 
 Params = list[tuple[np.ndarray, np.ndarray]]
 
+_EPS = 1e-6  # step of the central differences, as in the chapter's numerical_gradient
+_MAX_UNITS = 6  # most circles draw_network shows per layer
+
 
 # --------------------------------------------------------------------------- validation
 
 
-def _check_activation_name(name, allowed=ACTIVATIONS, what: str = "activation") -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"{what} must be a str, got {type(name).__name__}")
-    if name not in allowed:
-        hint = " (a step has zero gradient, so a network cannot learn through it)" if (
-            name == "step") else ""
-        raise ValueError(f"unknown {what} {name!r}{hint}; expected one of {allowed}")
-    return name
+def _check_sizes(layer_sizes) -> list[int]:
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
+    if len(layer_sizes) < 2:
+        raise ValueError("layer_sizes needs inputs and at least one layer, "
+                         f"got {list(layer_sizes)}")
+    return [integer(s, "every layer size", minimum=1) for s in layer_sizes]
 
 
-def _check_loss_name(loss) -> str:
-    if not isinstance(loss, str):
-        raise TypeError(f"loss must be a str, got {type(loss).__name__}")
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; expected one of {LOSSES}")
-    return loss
+def _check_activation(name, layer: bool = False) -> str:
+    if layer and isinstance(name, str) and name == "step":
+        raise ValueError("activation 'step' has zero gradient, so a network cannot learn "
+                         f"through it; expected one of {LAYER_ACTIVATIONS}")
+    return choice(name, "activation", LAYER_ACTIVATIONS if layer else ACTIVATIONS)
 
 
 def _check_params(params) -> Params:
     if not isinstance(params, (list, tuple)) or len(params) == 0:
         raise TypeError("params must be a non-empty list of (W, b) pairs, as init_params returns")
-    checked = []
-    dtype = None
     for i, layer in enumerate(params):
         if not isinstance(layer, (list, tuple)) or len(layer) != 2:
             raise TypeError(f"params[{i}] must be a (W, b) pair, got {type(layer).__name__}")
         weights, bias = layer
         if not isinstance(weights, np.ndarray) or not isinstance(bias, np.ndarray):
             raise TypeError(f"params[{i}] must hold NumPy arrays")
-        if weights.dtype not in (np.float32, np.float64) or bias.dtype != weights.dtype:
-            raise TypeError(
-                f"params[{i}] must be float32 or float64 with W and b alike, "
-                f"got {weights.dtype} and {bias.dtype}"
-            )
-        if dtype is None:
-            dtype = weights.dtype
-        elif weights.dtype != dtype:
-            raise TypeError(f"params[{i}] is {weights.dtype} but params[0] is {dtype}")
+        dtype = params[0][0].dtype
+        if weights.dtype not in (np.float32, np.float64) or {bias.dtype} != {weights.dtype, dtype}:
+            raise TypeError(f"params[{i}] must be float32 or float64, W and b alike and like "
+                            f"params[0] ({dtype}), got {weights.dtype} and {bias.dtype}")
         if weights.ndim != 2 or bias.shape != (weights.shape[1],):
-            raise ValueError(
-                f"params[{i}] must be W of shape (inputs, units) and b of shape (units,), "
-                f"got {weights.shape} and {bias.shape}"
-            )
-        if i and weights.shape[0] != checked[-1][0].shape[1]:
-            raise ValueError(
-                f"params[{i}] expects {weights.shape[0]} inputs but layer {i - 1} "
-                f"has {checked[-1][0].shape[1]} units"
-            )
-        checked.append((weights, bias))
-    return checked
+            raise ValueError(f"params[{i}] must be W of shape (inputs, units) and b of shape "
+                             f"(units,), got {weights.shape} and {bias.shape}")
+        if i and weights.shape[0] != params[i - 1][0].shape[1]:
+            raise ValueError(f"params[{i}] expects {weights.shape[0]} inputs but layer {i - 1} "
+                             f"has {params[i - 1][0].shape[1]} units")
+    return [tuple(layer) for layer in params]
 
 
 def _check_activations(activations, n_layers: int) -> tuple[str, ...]:
     if isinstance(activations, str) or not isinstance(activations, Sequence):
-        raise TypeError(
-            "activations must be a list of names, one per layer, "
-            f"e.g. ['tanh', 'sigmoid'], got {activations!r}"
-        )
+        raise TypeError("activations must be a list of names, one per layer, "
+                        f"e.g. ['tanh', 'sigmoid'], got {activations!r}")
     if len(activations) != n_layers:
-        raise ValueError(f"activations has {len(activations)} names but params has {n_layers} layers")
-    return tuple(_check_activation_name(a, LAYER_ACTIVATIONS) for a in activations)
+        raise ValueError(f"activations has {len(activations)} names but params has "
+                         f"{n_layers} layers")
+    return tuple(_check_activation(a, layer=True) for a in activations)
+
+
+def _check_loss(loss, activations: tuple[str, ...]) -> str:
+    loss = choice(loss, "loss", LOSSES)
+    if loss == "bce" and activations[-1] != "sigmoid":
+        raise ValueError(
+            f"loss 'bce' needs a 'sigmoid' output layer (probabilities), got {activations[-1]!r}"
+        )
+    return loss
 
 
 def _check_x(x, params: Params) -> np.ndarray:
-    dtype = params[0][0].dtype
-    x = real_array(x, "x", 2, dtype=dtype, allow_bool=False)
-    if x.shape[0] == 0:
-        raise ValueError("x must hold at least one example (row)")
+    x = real_array(x, "x", 2, dtype=params[0][0].dtype, allow_bool=False)
     if x.shape[1] != params[0][0].shape[0]:
-        raise ValueError(
-            f"x has {x.shape[1]} features per row but the first layer expects {params[0][0].shape[0]}"
-        )
+        raise ValueError(f"x has {x.shape[1]} features per row but the first layer expects "
+                         f"{params[0][0].shape[0]}")
     return x
 
 
@@ -123,11 +111,13 @@ def _check_y(y, n: int, units: int, dtype, loss: str) -> np.ndarray:
     return y
 
 
-def _check_loss_output(loss: str, activations: tuple[str, ...]) -> None:
-    if loss == "bce" and activations[-1] != "sigmoid":
-        raise ValueError(
-            f"loss 'bce' needs a 'sigmoid' output layer (probabilities), got {activations[-1]!r}"
-        )
+def _check_problem(params, x, y, activations, loss):
+    params = _check_params(params)
+    activations = _check_activations(activations, len(params))
+    loss = _check_loss(loss, activations)
+    x = _check_x(x, params)
+    y = _check_y(y, x.shape[0], params[-1][0].shape[1], x.dtype, loss)
+    return params, x, y, activations, loss
 
 
 # --------------------------------------------------------------------------- activations
@@ -138,29 +128,19 @@ def _sigmoid(z):
     return np.exp(-np.logaddexp(0.0, -z)).astype(z.dtype, copy=False)
 
 
-def _activate(z: np.ndarray, name: str) -> np.ndarray:
-    if name == "linear":
-        return z.copy()
-    if name == "step":
-        return (z >= 0).astype(z.dtype)
-    if name == "sigmoid":
-        return _sigmoid(z)
-    if name == "tanh":
-        return np.tanh(z)
-    return np.maximum(z, 0)  # relu
+def _sigmoid_slope(z):
+    s = _sigmoid(z)
+    return s * (1 - s)
 
 
-def _derivative(z: np.ndarray, name: str) -> np.ndarray:
-    if name == "linear":
-        return np.ones_like(z)
-    if name == "step":
-        return np.zeros_like(z)
-    if name == "sigmoid":
-        s = _sigmoid(z)
-        return s * (1 - s)
-    if name == "tanh":
-        return 1 - np.tanh(z) ** 2
-    return (z > 0).astype(z.dtype)  # relu: 0 at z = 0, as TensorFlow does
+# name -> (function, derivative); ReLU's derivative is 0 at z = 0, as in TensorFlow.
+_FUNCTIONS = {
+    "linear": (np.copy, np.ones_like),
+    "step": (lambda z: (z >= 0).astype(z.dtype), np.zeros_like),
+    "sigmoid": (_sigmoid, _sigmoid_slope),
+    "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(z.dtype)),
+}
 
 
 def activation(z, name: str) -> np.ndarray:
@@ -169,10 +149,8 @@ def activation(z, name: str) -> np.ndarray:
     Parameters
     ----------
     z : array_like of float, any shape
-        Pre-activations (weighted sums plus bias).
     name : {"linear", "step", "sigmoid", "tanh", "relu"}
-        ``step`` is 1 where ``z >= 0`` and 0 elsewhere (the McCulloch-Pitts
-        and perceptron unit); ``sigmoid`` is ``1 / (1 + exp(-z))``.
+        ``step`` is 1 where ``z >= 0``, else 0.
 
     Returns
     -------
@@ -195,8 +173,8 @@ def activation(z, name: str) -> np.ndarray:
     >>> activation([-1.0, 0.0, 2.0], "relu")
     array([0., 0., 2.])
     """
-    name = _check_activation_name(name)
-    return _activate(real_array(z, "z", dtype=None, allow_bool=False), name)
+    name = _check_activation(name)
+    return _FUNCTIONS[name][0](real_array(z, "z", dtype=None, allow_bool=False))
 
 
 def activation_derivative(z, name: str) -> np.ndarray:
@@ -205,10 +183,8 @@ def activation_derivative(z, name: str) -> np.ndarray:
     Parameters
     ----------
     z : array_like of float, any shape
-        Pre-activations at which to evaluate the derivative.
     name : {"linear", "step", "sigmoid", "tanh", "relu"}
-        The step's derivative is 0 everywhere it exists (we return 0 at
-        ``z = 0`` too); ReLU's is taken as 0 at ``z = 0``, as in TensorFlow.
+        The step's derivative is taken as 0 everywhere, ReLU's as 0 at ``z = 0`` (as TensorFlow).
 
     Returns
     -------
@@ -224,82 +200,41 @@ def activation_derivative(z, name: str) -> np.ndarray:
 
     Notes
     -----
-    Taught in: chapter 3. ``sigmoid' = s (1 - s)`` and ``tanh' = 1 - tanh^2``.
+    Taught in: chapter 3.
 
     Examples
     --------
     >>> activation_derivative([0.0], "sigmoid")
     array([0.25])
     """
-    name = _check_activation_name(name)
-    return _derivative(real_array(z, "z", dtype=None, allow_bool=False), name)
+    name = _check_activation(name)
+    return _FUNCTIONS[name][1](real_array(z, "z", dtype=None, allow_bool=False))
 
 
 # --------------------------------------------------------------------------- losses
 
 
-def mse(y_true, y_pred) -> float:
-    """Mean squared error, averaged over every element (Keras's ``"mse"``).
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like of float, same shape
-        Targets and predictions.
-
-    Returns
-    -------
-    float
-        ``mean((y_pred - y_true) ** 2)``.
-
-    Raises
-    ------
-    TypeError
-        If an input is not numeric.
-    ValueError
-        If the shapes differ or an input holds NaN.
-
-    Notes
-    -----
-    Taught in: chapter 3.
-
-    Examples
-    --------
-    >>> mse([0.0, 1.0], [0.5, 1.0])
-    0.125
-    """
-    y_true = real_array(y_true, "y_true", dtype=None, allow_bool=False)
-    y_pred = real_array(y_pred, "y_pred", dtype=None, allow_bool=False)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
-    return float(np.mean((y_pred - y_true) ** 2))
-
-
-def binary_cross_entropy(y_true, y_pred, *, from_logits: bool = False) -> float:
-    """Binary cross-entropy, averaged over every element (Keras's ``"binary_crossentropy"``).
+def binary_cross_entropy(y_true, y_pred) -> float:
+    """Binary cross-entropy averaged over every element, as Keras's ``"binary_crossentropy"``.
 
     Parameters
     ----------
     y_true : array_like of float in [0, 1]
-        Targets (class 1 probabilities, usually 0 or 1).
-    y_pred : array_like of float, same shape as ``y_true``
-        Predicted probabilities in [0, 1], or with ``from_logits=True`` the
-        pre-activations ``z`` of a sigmoid output (computed stably then).
-    from_logits : bool, default False
-        Whether ``y_pred`` holds logits rather than probabilities.
+    y_pred : array_like of float in [0, 1], same shape
+        Predicted probabilities, clipped to ``[1e-12, 1 - 1e-12]``: a confident mistake costs
+        a large, finite loss.
 
     Returns
     -------
     float
-        ``-mean(y log p + (1 - y) log(1 - p))``; probabilities are clipped to
-        ``[1e-12, 1 - 1e-12]`` so a confident mistake gives a large, finite loss.
+        ``-mean(y log p + (1 - y) log(1 - p))``.
 
     Raises
     ------
     TypeError
         If an input is not numeric.
     ValueError
-        If the shapes differ, an input holds NaN, ``y_true`` leaves [0, 1],
-        or probabilities leave [0, 1].
+        If the shapes differ, or an input holds NaN or leaves [0, 1].
 
     Notes
     -----
@@ -316,58 +251,45 @@ def binary_cross_entropy(y_true, y_pred, *, from_logits: bool = False) -> float:
         raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
     if y_true.min() < 0 or y_true.max() > 1:
         raise ValueError("y_true must lie in [0, 1]")
-    if from_logits:
-        return float(np.mean(_bce_from_logits(y_true, y_pred)))
     if y_pred.min() < 0 or y_pred.max() > 1:
-        raise ValueError("y_pred must hold probabilities in [0, 1] (or pass from_logits=True)")
+        raise ValueError("y_pred must hold probabilities in [0, 1]")
     p = np.clip(y_pred, 1e-12, 1 - 1e-12)
     return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log1p(-p)))
 
 
-def _bce_from_logits(y, z):
+def _loss_from_cache(cache: dict, y: np.ndarray, loss: str) -> float:
+    if loss == "mse":
+        return float(np.mean((cache["a"][-1] - y) ** 2))
+    # BCE from the sigmoid's pre-activation z, finite however confident the network is:
     # -y log s(z) - (1 - y) log(1 - s(z)) = max(z, 0) - z y + log(1 + exp(-|z|))
-    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    z = cache["z"][-1]
+    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
 
 # --------------------------------------------------------------------------- the network
 
 
-def init_params(
-    layer_sizes: Sequence[int],
-    *,
-    seed: int | None = None,
-    rng: np.random.Generator | None = None,
-    scale: float | None = None,
-    dtype="float64",
-) -> Params:
-    """Random weights and zero biases for a fully connected network.
+def init_params(layer_sizes: Sequence[int], *, seed: int, scale: float | None = None) -> Params:
+    """Random float64 weights and zero biases for a fully connected network.
 
     Parameters
     ----------
     layer_sizes : sequence of int, length >= 2
         Inputs, then the units of each layer, e.g. ``[2, 4, 1]``.
-    seed : int, optional
-        Seed for a fresh generator. Give exactly one of ``seed`` and ``rng``.
-    rng : numpy.random.Generator, optional
-        Generator to draw from.
+    seed : int
     scale : float, optional
-        Standard deviation of normally distributed weights. By default the
-        weights are Glorot-uniform, ``U(-r, r)`` with
-        ``r = sqrt(6 / (inputs + units))``, Keras's default for ``Dense``.
-    dtype : {"float64", "float32"}, default "float64"
-        Floating-point type of every array.
+        Standard deviation of normal weights; by default Glorot-uniform, ``U(-r, r)`` with
+        ``r = sqrt(6 / (inputs + units))``, as Keras's ``Dense``.
 
     Returns
     -------
     list of (W, b)
-        ``W`` of shape ``(layer_sizes[l], layer_sizes[l + 1])``, ``b`` of
-        shape ``(layer_sizes[l + 1],)``.
+        ``W`` of shape ``(layer_sizes[l], layer_sizes[l + 1])``, ``b`` of ``(layer_sizes[l + 1],)``.
 
     Raises
     ------
     TypeError
-        If a size is not an int, neither or both of ``seed``/``rng`` are
-        given, or ``dtype`` is not float32/float64.
+        If a size or ``seed`` is not an int.
     ValueError
         If fewer than two sizes are given, a size is < 1, or ``scale <= 0``.
 
@@ -380,25 +302,9 @@ def init_params(
     >>> [(W.shape, b.shape) for W, b in init_params([2, 3, 1], seed=0)]
     [((2, 3), (3,)), ((3, 1), (1,))]
     """
-    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
-        raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
-    if len(layer_sizes) < 2:
-        raise ValueError(f"layer_sizes needs inputs and at least one layer, got {list(layer_sizes)}")
-    sizes = [integer(s, "every layer size", minimum=1) for s in layer_sizes]
-    if (seed is None) == (rng is None):
-        raise TypeError("init_params needs exactly one of seed= or rng=")
-    if rng is None:
-        rng = np.random.default_rng(seed)
-    elif not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    if scale is not None:
-        scale = real(scale, "scale", positive=True)
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError as error:
-        raise TypeError(f"dtype must be 'float32' or 'float64', got {dtype!r}") from error
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be 'float32' or 'float64', got {dtype}")
+    sizes = _check_sizes(layer_sizes)
+    rng = np.random.default_rng(integer(seed, "seed", minimum=0))
+    scale = real(scale, "scale", positive=True, optional=True)
     params = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         if scale is None:
@@ -406,7 +312,7 @@ def init_params(
             weights = rng.uniform(-limit, limit, size=(n_in, n_out))
         else:
             weights = rng.normal(0.0, scale, size=(n_in, n_out))
-        params.append((weights.astype(dtype), np.zeros(n_out, dtype=dtype)))
+        params.append((weights, np.zeros(n_out)))
     return params
 
 
@@ -416,18 +322,17 @@ def forward(params: Params, x, activations: Sequence[str]) -> dict:
     Parameters
     ----------
     params : list of (W, b)
-        As returned by :func:`init_params`.
+        As :func:`init_params` returns, float32 or float64.
     x : array_like of float, shape (n, d)
-        One example per row; converted to the parameters' dtype.
+        Converted to the parameters' dtype.
     activations : sequence of str
         One name per layer from :data:`LAYER_ACTIVATIONS`.
 
     Returns
     -------
     dict
-        ``"a"``: list of the layer outputs ``[x, a1, ..., aL]`` (``aL`` is
-        the prediction, shape ``(n, units)``), ``"z"``: list of the
-        pre-activations ``[z1, ..., zL]``, ``"activations"``: the names.
+        ``"a"``: the layer outputs ``[x, a1, ..., aL]`` (``aL`` is the prediction);
+        ``"z"``: the pre-activations ``[z1, ..., zL]``; ``"activations"``: the names.
 
     Raises
     ------
@@ -442,8 +347,7 @@ def forward(params: Params, x, activations: Sequence[str]) -> dict:
 
     Examples
     --------
-    >>> params = init_params([2, 3, 1], seed=0)
-    >>> forward(params, [[0.0, 1.0]], ["tanh", "sigmoid"])["a"][-1].shape
+    >>> forward(init_params([2, 3, 1], seed=0), [[0.0, 1.0]], ["tanh", "sigmoid"])["a"][-1].shape
     (1, 1)
     """
     params = _check_params(params)
@@ -454,25 +358,22 @@ def forward(params: Params, x, activations: Sequence[str]) -> dict:
 def _forward(params: Params, x: np.ndarray, activations: tuple[str, ...]) -> dict:
     outputs, pre = [x], []
     for (weights, bias), name in zip(params, activations, strict=True):
-        z = outputs[-1] @ weights + bias
-        pre.append(z)
-        outputs.append(_activate(z, name))
+        pre.append(outputs[-1] @ weights + bias)
+        outputs.append(_FUNCTIONS[name][0](pre[-1]))
     return {"a": outputs, "z": pre, "activations": activations}
 
 
 def predict(params: Params, x, activations: Sequence[str]) -> np.ndarray:
-    """The network's output for a batch.
+    """The network's output for a batch (for a sigmoid output, the probability of class 1).
 
     Parameters
     ----------
-    params : list of (W, b)
-    x : array_like of float, shape (n, d)
-    activations : sequence of str, one per layer
+    params, x, activations
+        As for :func:`forward`.
 
     Returns
     -------
     numpy.ndarray, shape (n, units of the last layer)
-        For a sigmoid output, the probability of class 1.
 
     Raises
     ------
@@ -485,17 +386,10 @@ def predict(params: Params, x, activations: Sequence[str]) -> np.ndarray:
 
     Examples
     --------
-    >>> params = init_params([2, 1], seed=0)
-    >>> predict(params, [[0.0, 0.0]], ["sigmoid"])
+    >>> predict(init_params([2, 1], seed=0), [[0.0, 0.0]], ["sigmoid"])
     array([[0.5]])
     """
     return forward(params, x, activations)["a"][-1]
-
-
-def _loss_from_cache(cache: dict, y: np.ndarray, loss: str) -> float:
-    if loss == "mse":
-        return float(np.mean((cache["a"][-1] - y) ** 2))
-    return float(np.mean(_bce_from_logits(y, cache["z"][-1])))
 
 
 def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> float:
@@ -503,13 +397,12 @@ def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> f
 
     Parameters
     ----------
-    params : list of (W, b)
-    x : array_like of float, shape (n, d)
+    params, x, activations
+        As for :func:`forward`.
     y : array_like of float, shape (n, units) (or (n,) for one output unit)
-    activations : sequence of str, one per layer
     loss : {"mse", "bce"}
-        ``"bce"`` needs a sigmoid output and is computed from its
-        pre-activation, which stays finite however confident the network is.
+        ``"bce"`` needs a sigmoid output; it is computed from the output's pre-activation,
+        so it stays finite however confident the network is.
 
     Returns
     -------
@@ -518,8 +411,8 @@ def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> f
     Raises
     ------
     TypeError, ValueError
-        As :func:`forward`; also for an unknown loss, a ``y`` of the wrong
-        shape, or ``"bce"`` without a sigmoid output.
+        As :func:`forward`, or for an unknown loss, a ``y`` of the wrong shape, or ``"bce"``
+        without a sigmoid output.
 
     Notes
     -----
@@ -527,30 +420,15 @@ def loss_value(params: Params, x, y, activations: Sequence[str], loss: str) -> f
 
     Examples
     --------
-    >>> params = init_params([2, 1], seed=0)
-    >>> round(loss_value(params, [[0.0, 0.0]], [1.0], ["sigmoid"], "bce"), 4)
+    >>> round(loss_value(init_params([2, 1], seed=0), [[0.0, 0.0]], [1.0], ["sigmoid"], "bce"), 4)
     0.6931
     """
     params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
     return _loss_from_cache(_forward(params, x, activations), y, loss)
 
 
-def _check_problem(params, x, y, activations, loss):
-    params = _check_params(params)
-    activations = _check_activations(activations, len(params))
-    loss = _check_loss_name(loss)
-    _check_loss_output(loss, activations)
-    x = _check_x(x, params)
-    y = _check_y(y, x.shape[0], params[-1][0].shape[1], x.dtype, loss)
-    return params, x, y, activations, loss
-
-
 def backward(params: Params, cache: dict, y, loss: str) -> Params:
     """Back-propagation: the gradient of the mean loss with respect to every weight and bias.
-
-    With ``Delta_L = dLoss/dZ_L`` at the output, each layer ``l`` (from the
-    last down) gives ``dW_l = A_{l-1}^T Delta_l``, ``db_l = sum over rows of
-    Delta_l`` and ``Delta_{l-1} = (Delta_l W_l^T) * act'(Z_{l-1})``.
 
     Parameters
     ----------
@@ -558,11 +436,8 @@ def backward(params: Params, cache: dict, y, loss: str) -> Params:
         The parameters :func:`forward` used.
     cache : dict
         What :func:`forward` returned for the batch.
-    y : array_like of float, shape (n, units) (or (n,) for one output unit)
-        Targets for the batch.
-    loss : {"mse", "bce"}
-        ``"mse"``: ``mean((a - y)^2)``; ``"bce"``: binary cross-entropy on a
-        sigmoid output, whose output delta simplifies to ``(a - y) / size``.
+    y, loss
+        As for :func:`loss_value`.
 
     Returns
     -------
@@ -574,8 +449,8 @@ def backward(params: Params, cache: dict, y, loss: str) -> Params:
     TypeError
         If ``params`` or ``cache`` are malformed.
     ValueError
-        If ``cache`` does not match ``params``, ``y`` has the wrong shape,
-        or the loss is unknown or needs a sigmoid output.
+        If ``cache`` does not match ``params``, or ``y`` or ``loss`` is wrong as for
+        :func:`loss_value`.
 
     Notes
     -----
@@ -592,13 +467,11 @@ def backward(params: Params, cache: dict, y, loss: str) -> Params:
     if not isinstance(cache, dict) or not {"a", "z", "activations"} <= cache.keys():
         raise TypeError("cache must be the dict that forward() returned")
     activations = _check_activations(cache["activations"], len(params))
-    if len(cache["a"]) != len(params) + 1 or len(cache["z"]) != len(params):
+    if (len(cache["a"]) != len(params) + 1 or len(cache["z"]) != len(params)
+            or any(z.ndim != 2 or z.shape[1] != w.shape[1]
+                   for z, (w, _) in zip(cache["z"], params, strict=True))):
         raise ValueError("cache does not come from a forward pass through these params")
-    for layer, z in enumerate(cache["z"]):
-        if z.ndim != 2 or z.shape[1] != params[layer][0].shape[1]:
-            raise ValueError("cache does not come from a forward pass through these params")
-    loss = _check_loss_name(loss)
-    _check_loss_output(loss, activations)
+    loss = _check_loss(loss, activations)
     n, units = cache["a"][-1].shape
     y = _check_y(y, n, units, params[0][0].dtype, loss)
     return _backward(params, cache, y, loss)
@@ -610,114 +483,43 @@ def _backward(params: Params, cache: dict, y: np.ndarray, loss: str) -> Params:
     if loss == "bce":  # sigmoid + cross-entropy: the sigmoid's derivative cancels
         delta = (outputs[-1] - y) / size
     else:
-        delta = 2 * (outputs[-1] - y) / size * _derivative(pre[-1], names[-1])
+        delta = 2 * (outputs[-1] - y) / size * _FUNCTIONS[names[-1]][1](pre[-1])
     grads = []
     for layer in range(len(params) - 1, -1, -1):
         grads.append((outputs[layer].T @ delta, delta.sum(axis=0)))
-        if layer:
-            delta = (delta @ params[layer][0].T) * _derivative(pre[layer - 1], names[layer - 1])
+        if layer:  # Delta_{l-1} = (Delta_l W_l^T) * act'(Z_{l-1})
+            delta = (delta @ params[layer][0].T) * _FUNCTIONS[names[layer - 1]][1](pre[layer - 1])
     return grads[::-1]
 
 
-def sgd_step(params: Params, grads: Params, lr: float) -> Params:
-    """One step of plain gradient descent: ``W - lr * dW`` for every array.
-
-    Parameters
-    ----------
-    params : list of (W, b)
-    grads : list of (dW, db)
-        Same shapes as ``params``, as :func:`backward` returns.
-    lr : float > 0
-        Learning rate.
-
-    Returns
-    -------
-    list of (W, b)
-        New arrays; ``params`` is left unchanged.
-
-    Raises
-    ------
-    TypeError
-        If ``lr`` is not a real number or the lists are malformed.
-    ValueError
-        If ``lr <= 0`` or is not finite, or ``grads`` does not match ``params``.
-
-    Notes
-    -----
-    Taught in: no chapter (used by the tests; nn.train calls its unchecked core).
-
-    Examples
-    --------
-    >>> params = init_params([1, 1], seed=0)
-    >>> grads = [(np.ones((1, 1)), np.ones(1))]
-    >>> sgd_step(params, grads, 0.5)[0][1]
-    array([-0.5])
-    """
-    params = _check_params(params)
-    lr = real(lr, "lr", positive=True)
-    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
-        raise ValueError(f"grads must be a list of {len(params)} (dW, db) pairs, like params")
-    for i, ((weights, bias), layer) in enumerate(zip(params, grads, strict=True)):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
-            raise TypeError(f"grads[{i}] must be a (dW, db) pair")
-        d_weights, d_bias = (np.asarray(g) for g in layer)
-        if d_weights.shape != weights.shape or d_bias.shape != bias.shape:
-            raise ValueError(
-                f"grads[{i}] has shapes {d_weights.shape} and {d_bias.shape}, "
-                f"params[{i}] has {weights.shape} and {bias.shape}"
-            )
-    return _sgd_step(params, grads, lr)
-
-
-def _sgd_step(params: Params, grads: Params, lr: float) -> Params:
-    return [(w - lr * dw, b - lr * db) for (w, b), (dw, db) in zip(params, grads, strict=True)]
-
-
 def train(
-    params: Params,
-    x,
-    y,
-    activations: Sequence[str],
-    *,
-    loss: str,
-    lr: float,
-    epochs: int,
-    batch_size: int | None = None,
-    rng: np.random.Generator | None = None,
+    params: Params, x, y, activations: Sequence[str], *, loss: str, lr: float, epochs: int
 ) -> tuple[Params, np.ndarray]:
-    """Train with stochastic gradient descent and record the loss.
+    """Full-batch gradient descent, ``W - lr * dW`` per step, recording the loss.
+
+    The same steps as Keras's ``SGD`` with ``batch_size=n``.
 
     Parameters
     ----------
     params : list of (W, b)
         Starting parameters (left unchanged).
-    x : array_like of float, shape (n, d)
-    y : array_like of float, shape (n, units) (or (n,) for one output unit)
-    activations : sequence of str, one per layer
-    loss : {"mse", "bce"}
+    x, y, activations, loss
+        As for :func:`loss_value`.
     lr : float > 0
         Learning rate.
     epochs : int >= 1
-        Passes over the data.
-    batch_size : int, optional
-        Examples per step; the default, the whole set, gives one full-batch
-        step per epoch (the same as Keras ``fit`` with ``batch_size=n``).
-    rng : numpy.random.Generator, optional
-        Shuffles the examples each epoch; without it they keep their order.
+        Number of steps.
 
     Returns
     -------
     params : list of (W, b)
-        The trained parameters.
     history : numpy.ndarray, shape (epochs,)
-        Each epoch's loss: the mean of the losses its steps computed
-        *before* updating (for full batches, the loss at the start of the step).
+        The loss at the start of each step, before its update.
 
     Raises
     ------
     TypeError, ValueError
-        For malformed inputs, as :func:`loss_value` and :func:`sgd_step`,
-        or a ``batch_size`` or ``epochs`` that is not an int >= 1.
+        As :func:`loss_value`, or for an ``lr`` or ``epochs`` that is not positive.
 
     Notes
     -----
@@ -726,52 +528,37 @@ def train(
     Examples
     --------
     >>> x, y = xor_data()
-    >>> params = init_params([2, 4, 1], seed=0)
-    >>> params, history = train(params, x, y, ["tanh", "sigmoid"], loss="bce", lr=1.0, epochs=10)
+    >>> params, history = train(init_params([2, 4, 1], seed=0), x, y, ["tanh", "sigmoid"],
+    ...                         loss="bce", lr=1.0, epochs=10)
     >>> history.shape
     (10,)
     """
     params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
     lr = real(lr, "lr", positive=True)
     epochs = integer(epochs, "epochs", minimum=1)
-    n = x.shape[0]
-    batch_size = n if batch_size is None else min(integer(batch_size, "batch_size", minimum=1),
-                                                    n)
-    if rng is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     history = np.empty(epochs)
     for epoch in range(epochs):
-        order = rng.permutation(n) if rng is not None else np.arange(n)
-        total = 0.0
-        for start in range(0, n, batch_size):
-            rows = order[start : start + batch_size]
-            cache = _forward(params, x[rows], activations)
-            total += _loss_from_cache(cache, y[rows], loss) * len(rows)
-            params = _sgd_step(params, _backward(params, cache, y[rows], loss), lr)
-        history[epoch] = total / n
+        cache = _forward(params, x, activations)
+        history[epoch] = _loss_from_cache(cache, y, loss)
+        grads = _backward(params, cache, y, loss)
+        params = [(w - lr * dw, b - lr * db)
+                  for (w, b), (dw, db) in zip(params, grads, strict=True)]
     return params, history
 
 
 # --------------------------------------------------------------------------- gradient checking
 
 
-def numerical_gradient(
-    params: Params, x, y, activations: Sequence[str], loss: str, *, eps: float = 1e-6
-) -> Params:
-    """The loss gradient by central finite differences, one parameter at a time.
+def numerical_gradient(params: Params, x, y, activations: Sequence[str], loss: str) -> Params:
+    """The loss gradient by central differences, ``(L(t + eps) - L(t - eps)) / (2 eps)``.
 
-    ``(L(theta + eps) - L(theta - eps)) / (2 eps)`` for every weight and
-    bias: slow (two forward passes per parameter) but independent of the
-    back-propagation code, so it can check it.
+    One parameter at a time, with ``eps = 1e-6``: slow, but independent of the
+    back-propagation code it checks.
 
     Parameters
     ----------
-    params : list of (W, b)
-        Use float64: in float32 the differences drown in rounding error.
-    x, y, activations, loss
-        As for :func:`loss_value`.
-    eps : float > 0, default 1e-6
-        Step size.
+    params, x, y, activations, loss
+        As for :func:`loss_value`; use float64 (in float32 rounding drowns the differences).
 
     Returns
     -------
@@ -781,7 +568,7 @@ def numerical_gradient(
     Raises
     ------
     TypeError, ValueError
-        As :func:`loss_value`, or for ``eps <= 0``.
+        As :func:`loss_value`.
 
     Notes
     -----
@@ -794,15 +581,17 @@ def numerical_gradient(
     >>> [dW.shape for dW, db in numerical_gradient(params, x, y, ["tanh", "sigmoid"], "bce")]
     [(2, 2), (2, 1)]
     """
-    params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
-    eps = real(eps, "eps", positive=True)
+    return _numerical_gradient(*_check_problem(params, x, y, activations, loss))
+
+
+def _numerical_gradient(params, x, y, activations, loss) -> Params:
     work = [(w.copy(), b.copy()) for w, b in params]
 
     def value() -> float:
         return _loss_from_cache(_forward(work, x, activations), y, loss)
 
-    return [(_core.central_differences(value, weights, eps),
-             _core.central_differences(value, bias, eps)) for weights, bias in work]
+    return [(_core.central_differences(value, weights, _EPS),
+             _core.central_differences(value, bias, _EPS)) for weights, bias in work]
 
 
 def relative_error(a, b) -> float:
@@ -816,13 +605,12 @@ def relative_error(a, b) -> float:
     Returns
     -------
     float
-        About 1e-10 or less when float64 back-propagation is right; of order 1
-        when it is wrong.
+        About 1e-10 or less when float64 back-propagation is right; of order 1 when wrong.
 
     Raises
     ------
     ValueError
-        If the shapes differ.
+        If the sizes differ.
 
     Notes
     -----
@@ -843,28 +631,25 @@ def relative_error(a, b) -> float:
 def _flatten(grads) -> np.ndarray:
     if isinstance(grads, (list, tuple)) and grads and isinstance(grads[0], (list, tuple)):
         return np.concatenate([np.ravel(g) for layer in grads for g in layer]).astype(np.float64)
-    return np.ravel(real_array(grads, "gradient", dtype=None, allow_bool=False)).astype(np.float64)
+    return np.ravel(real_array(grads, "gradient", dtype=np.float64, allow_bool=False))
 
 
-def gradient_check(
-    params: Params, x, y, activations: Sequence[str], loss: str, *, eps: float = 1e-6
-) -> float:
-    """Relative error between :func:`backward` and :func:`numerical_gradient`.
+def gradient_check(params: Params, x, y, activations: Sequence[str], loss: str) -> float:
+    """:func:`relative_error` between :func:`backward` and :func:`numerical_gradient`.
 
     Parameters
     ----------
-    params, x, y, activations, loss, eps
+    params, x, y, activations, loss
         As for :func:`numerical_gradient`.
 
     Returns
     -------
     float
-        :func:`relative_error` of the two gradients.
 
     Raises
     ------
     TypeError, ValueError
-        As :func:`numerical_gradient`.
+        As :func:`loss_value`.
 
     Notes
     -----
@@ -873,30 +658,24 @@ def gradient_check(
     Examples
     --------
     >>> x, y = xor_data()
-    >>> params = init_params([2, 3, 1], seed=0)
-    >>> gradient_check(params, x, y, ["tanh", "sigmoid"], "bce") < 1e-6
+    >>> gradient_check(init_params([2, 3, 1], seed=0), x, y, ["tanh", "sigmoid"], "bce") < 1e-6
     True
     """
-    numeric = numerical_gradient(params, x, y, activations, loss, eps=eps)
-    params, x, y, activations, loss = _check_problem(params, x, y, activations, loss)
+    problem = _check_problem(params, x, y, activations, loss)
+    params, x, y, activations, loss = problem
     analytic = _backward(params, _forward(params, x, activations), y, loss)
-    return relative_error(analytic, numeric)
+    return relative_error(analytic, _numerical_gradient(*problem))
 
 
 # --------------------------------------------------------------------------- toy data
 
 
-def xor_data(dtype="float64") -> tuple[np.ndarray, np.ndarray]:
-    """The four XOR points: ``x`` of shape (4, 2) and labels ``y`` of shape (4, 1).
-
-    Parameters
-    ----------
-    dtype : str or numpy dtype, default "float64"
+def xor_data() -> tuple[np.ndarray, np.ndarray]:
+    """The four XOR points: the unit square's corners ``x`` (4, 2) and labels ``y`` (4, 1).
 
     Returns
     -------
     x : numpy.ndarray, shape (4, 2)
-        The corners of the unit square.
     y : numpy.ndarray, shape (4, 1)
         1 where exactly one coordinate is 1.
 
@@ -909,27 +688,22 @@ def xor_data(dtype="float64") -> tuple[np.ndarray, np.ndarray]:
     >>> xor_data()[1].ravel()
     array([0., 1., 1., 0.])
     """
-    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
-    return x, np.logical_xor(x[:, 0], x[:, 1]).astype(dtype)[:, None]
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    return x, np.logical_xor(x[:, 0], x[:, 1]).astype(np.float64)[:, None]
 
 
-def make_moons(
-    n: int = 200, *, noise: float = 0.1, seed: int | None = None, rng: np.random.Generator | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles, a classic problem no straight line separates.
+def make_moons(n: int = 200, *, noise: float = 0.1, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles that no straight line separates.
 
-    :func:`sklearn.datasets.make_moons`, unshuffled, with the book's seeding
-    (``seed`` or a NumPy ``rng``) and labels as a column, as :func:`train` wants.
+    :func:`sklearn.datasets.make_moons`, unshuffled, with labels as a column.
 
     Parameters
     ----------
     n : int >= 2, default 200
-        Number of points (half in each class; the second class gets the extra one).
+        Number of points; the second class gets the odd one.
     noise : float >= 0, default 0.1
-        Standard deviation of Gaussian noise added to each coordinate.
-    seed : int, optional
-        Seed for a fresh generator. Give exactly one of ``seed`` and ``rng``.
-    rng : numpy.random.Generator, optional
+        Standard deviation of the Gaussian noise on each coordinate.
+    seed : int
 
     Returns
     -------
@@ -940,8 +714,7 @@ def make_moons(
     Raises
     ------
     TypeError
-        If ``n`` is not an int, ``noise`` not a number, or neither/both of
-        ``seed``/``rng`` are given.
+        If ``n`` or ``seed`` is not an int, or ``noise`` not a number.
     ValueError
         If ``n < 2`` or ``noise < 0``.
 
@@ -961,48 +734,49 @@ def make_moons(
     noise = real(noise, "noise")
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise}")
-    if (seed is None) == (rng is None):
-        raise TypeError("make_moons needs exactly one of seed= or rng=")
-    random_state = seed if rng is None else int(rng.integers(2**32))
-    x, y = sklearn_make_moons(n, shuffle=False, noise=noise, random_state=random_state)
+    seed = integer(seed, "seed", minimum=0)
+    x, y = sklearn_make_moons(n, shuffle=False, noise=noise, random_state=seed)
     return x, y.astype(np.float64)[:, None]
 
 
 # --------------------------------------------------------------------------- figures
 
 
-def plot_decision_regions(
-    predict_fn: Callable[[np.ndarray], np.ndarray],
-    x,
-    y,
-    *,
-    ax=None,
-    resolution: int = 150,
-    padding: float = 0.5,
-    title: str | None = None,
-):
+def _check_labelled(x, y, plane: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` as an (n, d) array, (n, 2) if ``plane``, and ``y`` as n labels 0 or 1."""
+    x = real_array(x, "x", 2, dtype=None, allow_bool=False)
+    if plane and x.shape[1] != 2:
+        raise ValueError(f"x must have shape (n, 2), got {x.shape}")
+    y = np.ravel(real_array(y, "y", dtype=None, allow_bool=False))
+    if y.size != x.shape[0]:
+        raise ValueError(f"y has {y.size} labels but x has {x.shape[0]} rows")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("y must hold labels 0 and 1 only")
+    return x, y
+
+
+def _scatter_classes(ax, x: np.ndarray, y: np.ndarray, size: float) -> None:
+    """Class 0 as blue circles, class 1 as red triangles, above any shading."""
+    for label, marker, colour in ((0, "o", "tab:blue"), (1, "^", "tab:red")):
+        points = x[y == label]
+        ax.scatter(points[:, 0], points[:, 1], marker=marker, c=colour, edgecolors="black",
+                   linewidths=0.5, s=size, label=f"class {label}", zorder=3)
+
+
+def plot_decision_regions(predict_fn: Callable[[np.ndarray], np.ndarray], x, y, *, ax=None):
     """Shade the plane by a classifier's class-1 probability and draw the points.
 
-    The background uses ``RdBu_r`` centred on 0.5 (blue: class 0, red:
-    class 1), a black line marks the decision boundary (probability 0.5),
-    and the classes are drawn with different markers (circles and triangles).
+    ``RdBu_r`` centred on 0.5, a black line at probability 0.5, class 0 as blue
+    circles and class 1 as red triangles.
 
     Parameters
     ----------
     predict_fn : callable
-        Maps an array of shape (m, 2) to m probabilities (any shape with m
-        elements), e.g. ``lambda p: predict(params, p, activations)``.
+        Maps an (m, 2) array to m probabilities, e.g. ``lambda p: predict(params, p, activations)``.
     x : array_like of float, shape (n, 2)
-        The points.
     y : array_like of 0/1, n elements
-        Their labels.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made otherwise.
-    resolution : int, default 150
-        Grid points along each axis.
-    padding : float, default 0.5
-        Margin around the points.
-    title : str, optional
 
     Returns
     -------
@@ -1013,80 +787,53 @@ def plot_decision_regions(
     TypeError
         If ``predict_fn`` is not callable.
     ValueError
-        If ``x`` is not (n, 2), ``y`` does not have n elements, or
-        ``predict_fn`` returns the wrong number of values.
+        If ``x`` is not (n, 2), ``y`` is not n labels 0/1, or ``predict_fn`` returns too few
+        or too many values.
 
     Notes
     -----
     Taught in: chapter 3.
-
-    Examples
-    --------
-    >>> x, y = xor_data()
-    >>> ax = plot_decision_regions(lambda p: p[:, 0] > 0.5, x, y)  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
     if not callable(predict_fn):
         raise TypeError(f"predict_fn must be callable, got {type(predict_fn).__name__}")
-    x = real_array(x, "x", 2, dtype=None, allow_bool=False)
-    if x.shape[1] != 2:
-        raise ValueError(f"x must have shape (n, 2), got {x.shape}")
-    y = np.ravel(real_array(y, "y", dtype=None, allow_bool=False))
-    if y.size != x.shape[0]:
-        raise ValueError(f"y has {y.size} labels but x has {x.shape[0]} points")
-    resolution = integer(resolution, "resolution", minimum=1)
+    x, y = _check_labelled(x, y, plane=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
-    low, high = x.min(axis=0) - padding, x.max(axis=0) + padding
-    grid_x, grid_y = np.meshgrid(
-        np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
-    )
+    low, high = x.min(axis=0) - 0.5, x.max(axis=0) + 0.5
+    grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], 150),
+                                 np.linspace(low[1], high[1], 150))
     probability = np.asarray(predict_fn(np.column_stack([grid_x.ravel(), grid_y.ravel()])))
     if probability.size != grid_x.size:
-        raise ValueError(
-            f"predict_fn returned {probability.size} values for {grid_x.size} points"
-        )
+        raise ValueError(f"predict_fn returned {probability.size} values for {grid_x.size} points")
     probability = probability.astype(np.float64).reshape(grid_x.shape)
     ax.contourf(grid_x, grid_y, probability, levels=np.linspace(0, 1, 11), cmap="RdBu_r",
                 vmin=0, vmax=1, alpha=0.6)
     if probability.min() < 0.5 < probability.max():
         ax.contour(grid_x, grid_y, probability, levels=[0.5], colors="black", linewidths=1.2)
-    for label, marker, colour in ((0, "o", "tab:blue"), (1, "^", "tab:red")):
-        points = x[y == label]
-        ax.scatter(points[:, 0], points[:, 1], marker=marker, c=colour, edgecolors="black",
-                   linewidths=0.5, s=30, label=f"class {label}")
+    _scatter_classes(ax, x, y, 30)
     ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), xlabel="$x_1$", ylabel="$x_2$")
     ax.set_aspect("equal")
-    if title:
-        ax.set_title(title)
     return ax
 
 
 # --------------------------------------------------------------------------- diagrams
 
 
-def draw_network(layer_sizes: Sequence[int], *, batch: str = "B", ax=None, max_units: int = 6):
+def draw_network(layer_sizes: Sequence[int], *, ax=None):
     """Draw a fully connected network as circles and lines, with each array's shape.
 
-    One column of circles per layer (inputs first), every unit joined to every
-    unit of the next layer. Below each column the shape of the activations
-    ``A`` it holds for a batch (``(B, n)``); between two columns the shape of
-    the weight matrix ``W`` and bias ``b`` that connect them. Layers wider
-    than ``max_units`` are drawn with ``max_units`` circles and a gap marked
-    by dots in an empty slot between two groups of circles, so the article's
-    1,000-unit layers fit. The weight shapes all stand at one height.
+    Under each column the shape ``(B, n)`` of its activations for a batch of ``B``,
+    between columns the shapes of ``W`` and ``b``. A layer wider than 6 units shows
+    6 circles around a gap marked by dots, so the article's 1,000-unit layers fit.
 
     Parameters
     ----------
     layer_sizes : sequence of int, length >= 2
         Inputs, then the units of each layer, as for :func:`init_params`.
-    batch : str, default "B"
-        The symbol for the batch size in the shapes.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made otherwise.
-    max_units : int, default 6
-        Most circles drawn per column (at least 3).
 
     Returns
     -------
@@ -1095,94 +842,69 @@ def draw_network(layer_sizes: Sequence[int], *, batch: str = "B", ax=None, max_u
     Raises
     ------
     TypeError
-        If a size or ``max_units`` is not an int, or ``batch`` is not a str.
+        If a size is not an int.
     ValueError
-        If fewer than two sizes are given, a size is < 1 or ``max_units < 3``.
+        If fewer than two sizes are given or a size is < 1.
 
     Notes
     -----
     Taught in: chapter 3.
-
-    Examples
-    --------
-    >>> ax = draw_network([2, 4, 1])  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
-    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
-        raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
-    if len(layer_sizes) < 2:
-        raise ValueError(f"layer_sizes needs inputs and at least one layer, got {list(layer_sizes)}")
-    sizes = [integer(s, "every layer size", minimum=1) for s in layer_sizes]
-    if not isinstance(batch, str):
-        raise TypeError(f"batch must be a str, got {type(batch).__name__}")
-    max_units = integer(max_units, "max_units", minimum=1)
-    if max_units < 3:
-        raise ValueError(f"max_units must be >= 3, got {max_units}")
+    sizes = _check_sizes(layer_sizes)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.9 * len(sizes) + 1, 3.6))
+    top = 0.4 * (_MAX_UNITS + 1)
 
     def rows(n):
-        """Heights of the drawn units of a layer of n, and the height of its gap (or None).
-
-        A layer wider than ``max_units`` shows ``max_units`` circles in two groups, with
-        one empty slot between them for the gap marker.
-        """
-        if n <= max_units:
+        # Heights of a layer's drawn circles, and of its gap marker (None: no gap).
+        if n <= _MAX_UNITS:
             return np.linspace(-(n - 1) / 2, (n - 1) / 2, n) * 0.8, None
-        slots = np.arange(max_units + 1) * 0.8
+        slots = np.arange(_MAX_UNITS + 1) * 0.8
         slots -= slots.mean()
-        gap = max_units // 2                                # index of the empty slot
+        gap = _MAX_UNITS // 2  # the empty slot between the two groups
         return np.delete(slots, gap), float(slots[gap])
 
     columns = [rows(n) for n in sizes]
     for layer in range(len(sizes) - 1):
-        (left, _), (right, _) = columns[layer], columns[layer + 1]
-        for y0 in left:
-            for y1 in right:
+        for y0 in columns[layer][0]:
+            for y1 in columns[layer + 1][0]:
                 ax.plot([layer, layer + 1], [y0, y1], color="0.75", lw=0.6, zorder=1)
-        ax.text(layer + 0.5, 0.4 * (max_units + 1) + 0.3,
+        ax.text(layer + 0.5, top + 0.3,
                 f"$W^{{({layer + 1})}}$: ({sizes[layer]}, {sizes[layer + 1]})\n"
-                f"$b^{{({layer + 1})}}$: ({sizes[layer + 1]},)", ha="center", va="bottom", fontsize=8)
-    names = ["inputs $X = A^{(0)}$"] + [f"layer {layer}" for layer in range(1, len(sizes))]
+                f"$b^{{({layer + 1})}}$: ({sizes[layer + 1]},)", ha="center", va="bottom",
+                fontsize=8)
     for layer, ((ys, gap), n) in enumerate(zip(columns, sizes, strict=True)):
-        colour = "tab:gray" if layer == 0 else ("tab:orange" if layer == len(sizes) - 1 else "tab:blue")
+        colour = ("tab:gray" if layer == 0
+                  else "tab:orange" if layer == len(sizes) - 1 else "tab:blue")
         ax.scatter(np.full(ys.size, layer), ys, s=260, c=colour, edgecolors="black", zorder=2)
         if gap is not None:
             ax.text(layer, gap, "\u22ee", ha="center", va="center", fontsize=14, zorder=3,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
-        shape = f"({batch}, {n})"
-        label = "$X$" if layer == 0 else f"$A^{{({layer})}}$"
-        ax.text(layer, -0.4 * (max_units + 1), f"{names[layer]}\n{label}: {shape}", ha="center",
-                va="top", fontsize=8)
-    ax.set(xlim=(-0.6, len(sizes) - 0.4), ylim=(-0.4 * (max_units + 1) - 1.0, 0.4 * (max_units + 1) + 1.4))
+        label = "inputs $X = A^{(0)}$\n$X$" if layer == 0 else f"layer {layer}\n$A^{{({layer})}}$"
+        ax.text(layer, -top, f"{label}: (B, {n})", ha="center", va="top", fontsize=8)
+    ax.set(xlim=(-0.6, len(sizes) - 0.4), ylim=(-top - 1.0, top + 1.4))
     ax.axis("off")
     return ax
 
 
-def draw_circuit(nodes: dict, edges: Sequence, *, ax=None, fontsize: float = 9):
-    """Draw a computation graph with its numbers: forward values above each wire, gradients below.
+def draw_circuit(nodes: dict, edges: Sequence, *, ax=None):
+    """Draw a computation graph with forward values above each wire and gradients below.
 
-    The picture of back-propagation on one example (after the "circuits" of
-    Stanford's CS231n): every operation is a circle, every wire an arrow that
-    carries a value forwards (green, above) and the gradient of the loss with
-    respect to that value backwards (red, below).
+    Back-propagation on one example, after the "circuits" of Stanford's CS231n:
+    operations are circles; each wire carries a value forwards (green) and the
+    loss's gradient with respect to it backwards (red).
 
     Parameters
     ----------
     nodes : dict
-        ``name -> (x, y, label, is_operation)``: position, the text to show
-        (an operation such as ``"*"`` or ``"sig"``, or an input's name), and
-        whether to draw a circle (operations) or plain text (inputs).
+        ``name -> (x, y, label, is_operation)``; operations get a circle, inputs plain text.
     edges : sequence of (source, target, value, gradient)
-        ``source`` and ``target`` are node names; ``target`` may be ``None``
-        for the final output, drawn as an arrow to the right. ``value`` and
-        ``gradient`` are numbers (``gradient`` may be ``None`` to show only
-        the value).
+        Node names (``target`` ``None``: the final output, an arrow to the right) and two
+        numbers (``gradient`` ``None``: show the value only).
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made otherwise.
-    fontsize : float, default 9
-        Size of the numbers.
 
     Returns
     -------
@@ -1213,42 +935,40 @@ def draw_circuit(nodes: dict, edges: Sequence, *, ax=None, fontsize: float = 9):
             raise TypeError(f"nodes[{name!r}] must be (x, y, label, is_operation), got {entry!r}")
     if isinstance(edges, (str, bytes)) or not isinstance(edges, Sequence):
         raise TypeError("edges must be a list of (source, target, value, gradient)")
-    checked = []
     for edge in edges:
         if not isinstance(edge, (tuple, list)) or len(edge) != 4:
             raise TypeError(f"each edge must be (source, target, value, gradient), got {edge!r}")
         source, target, value, gradient = edge
         if source not in nodes or (target is not None and target not in nodes):
             raise ValueError(f"edge {edge!r} names a node that is not in nodes")
-        numbers_ = [value] + ([] if gradient is None else [gradient])
-        if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in numbers_):
+        if not all(isinstance(v, numbers.Real) and math.isfinite(v)
+                   for v in (value, 0.0 if gradient is None else gradient)):
             raise ValueError(f"edge {edge!r}: value and gradient must be finite numbers")
-        checked.append((source, target, float(value), None if gradient is None else float(gradient)))
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.5))
-    radius = 0.3
+    radius, size = 0.3, 9
     for x, y, label, is_operation in nodes.values():
         if is_operation:
             ax.add_patch(plt.Circle((x, y), radius, facecolor="white", edgecolor="black", zorder=2))
-        ax.text(x, y, label, ha="center", va="center", fontsize=fontsize + 1, zorder=3)
-    for source, target, value, gradient in checked:
+        ax.text(x, y, label, ha="center", va="center", fontsize=size + 1, zorder=3)
+    for source, target, value, gradient in edges:
         x0, y0 = nodes[source][:2]
         x1, y1 = (x0 + 1.5, y0) if target is None else nodes[target][:2]
         direction = np.array([x1 - x0, y1 - y0], dtype=float)
-        length = float(np.hypot(*direction)) or 1.0
-        unit = direction / length
+        unit = direction / (float(np.hypot(*direction)) or 1.0)
         start = np.array([x0, y0]) + unit * (radius if nodes[source][3] else 0.25)
-        end = np.array([x1, y1]) - unit * (radius if target is not None and nodes[target][3] else 0.0)
+        into_circle = target is not None and nodes[target][3]
+        end = np.array([x1, y1]) - unit * (radius if into_circle else 0.0)
         ax.annotate("", xy=end, xytext=start, zorder=1,
                     arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 1.2})
         middle = (start + end) / 2
         normal = np.array([-unit[1], unit[0]]) if unit[0] >= 0 else np.array([unit[1], -unit[0]])
-        ax.text(*(middle + 0.2 * normal), f"{value:.3g}", color="tab:green", ha="center",
-                va="center", fontsize=fontsize, zorder=4)
-        if gradient is not None:
-            ax.text(*(middle - 0.2 * normal), f"{gradient:.3g}", color="tab:red", ha="center",
-                    va="center", fontsize=fontsize, zorder=4)
-    xs = [entry[0] for entry in nodes.values()] + [nodes[s][0] + 1.5 for s, t, *_ in checked if t is None]
+        for number, colour, side in ((value, "tab:green", 1), (gradient, "tab:red", -1)):
+            if number is not None:
+                ax.text(*(middle + side * 0.2 * normal), f"{float(number):.3g}", color=colour,
+                        ha="center", va="center", fontsize=size, zorder=4)
+    xs = [entry[0] for entry in nodes.values()]
+    xs += [nodes[s][0] + 1.5 for s, t, *_ in edges if t is None]
     ys = [entry[1] for entry in nodes.values()]
     ax.set(xlim=(min(xs) - 0.5, max(xs) + 0.3), ylim=(min(ys) - 0.6, max(ys) + 0.6))
     ax.set_aspect("equal")
@@ -1257,17 +977,12 @@ def draw_circuit(nodes: dict, edges: Sequence, *, ax=None, fontsize: float = 9):
 
 
 def draw_neuron(n_inputs: int = 3, *, ax=None):
-    """Draw one artificial neuron: inputs, weights, the weighted sum plus bias, the activation.
-
-    Inputs ``x_1 ... x_d`` on the left, each joined to the summing node by
-    an arrow labelled with its weight ``w_i``; the bias ``b`` enters the sum
-    as the weight of a constant input 1; the sum ``z`` passes through the
-    activation ``phi`` to give the output ``a``.
+    """Draw one neuron: inputs and weights, the sum ``z`` with the bias, the activation.
 
     Parameters
     ----------
     n_inputs : int, default 3
-        Number of inputs ``d`` drawn (1 to 6).
+        Number of inputs drawn (1 to 6); the bias ``b`` is drawn as the weight of an input 1.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made otherwise.
 
@@ -1285,10 +1000,6 @@ def draw_neuron(n_inputs: int = 3, *, ax=None):
     Notes
     -----
     Taught in: chapter 3.
-
-    Examples
-    --------
-    >>> ax = draw_neuron(2)  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
@@ -1301,12 +1012,11 @@ def draw_neuron(n_inputs: int = 3, *, ax=None):
     arrow = {"arrowstyle": "->", "color": "0.3", "lw": 1.2}
     for i, y in enumerate(ys):
         bias = i == len(ys) - 1
-        label = "$1$" if bias else f"$x_{{{i + 1}}}$"
-        ax.text(0, y, label, ha="center", va="center", fontsize=12,
+        ax.text(0, y, "$1$" if bias else f"$x_{{{i + 1}}}$", ha="center", va="center", fontsize=12,
                 bbox={"boxstyle": "circle", "facecolor": "0.9" if bias else "white"})
         ax.annotate("", xy=(1.75, 0), xytext=(0.2, y), arrowprops=arrow)
-        weight = "$b$" if bias else f"$w_{{{i + 1}}}$"
-        ax.text(0.85, y * 0.62 + 0.08, weight, ha="center", va="bottom", fontsize=11, color="tab:blue")
+        ax.text(0.85, y * 0.62 + 0.08, "$b$" if bias else f"$w_{{{i + 1}}}$", ha="center",
+                va="bottom", fontsize=11, color="tab:blue")
     ax.add_patch(plt.Circle((2.0, 0), 0.25, facecolor="white", edgecolor="black"))
     ax.text(2.0, 0, r"$\Sigma$", ha="center", va="center", fontsize=14)
     ax.annotate("", xy=(3.05, 0), xytext=(2.25, 0), arrowprops=arrow)

@@ -31,7 +31,7 @@ def _random_problem(seed: int):
     n = int(rng.integers(1, 8))
     x = rng.normal(size=(n, sizes[0]))
     y = rng.uniform(size=(n, sizes[-1]))
-    params = nn.init_params(sizes, rng=rng)
+    params = nn.init_params(sizes, seed=seed)
     # Move biases off zero so ReLU kinks are not hit by chance at z = 0 exactly.
     params = [(w, rng.normal(0, 0.5, size=b.shape)) for w, b in params]
     return params, x, y, activations, loss
@@ -48,7 +48,7 @@ def test_backward_matches_finite_differences_on_random_networks(seed):
 @pytest.mark.parametrize("loss", ["mse", "bce"])
 def test_every_hidden_activation_with_every_loss(activation, loss):
     rng = np.random.default_rng(7)
-    params = nn.init_params([3, 4, 4, 2], rng=rng)
+    params = nn.init_params([3, 4, 4, 2], seed=7)
     params = [(w, rng.normal(0, 0.3, size=b.shape)) for w, b in params]
     x, y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
     output = "sigmoid" if loss == "bce" else activation
@@ -87,7 +87,7 @@ def test_relative_error():
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_shapes_and_dtypes_follow_the_parameters(dtype):
-    params = nn.init_params([3, 5, 2], seed=0, dtype=dtype)
+    params = [(w.astype(dtype), b.astype(dtype)) for w, b in nn.init_params([3, 5, 2], seed=0)]
     assert [(w.shape, b.shape) for w, b in params] == [((3, 5), (5,)), ((5, 2), (2,))]
     assert all(w.dtype == dtype and b.dtype == dtype for w, b in params)
     assert all(np.all(b == 0) for _, b in params)
@@ -100,14 +100,15 @@ def test_shapes_and_dtypes_follow_the_parameters(dtype):
     for (w, b), (dw, db) in zip(params, grads, strict=True):
         assert dw.shape == w.shape and db.shape == b.shape
         assert dw.dtype == dtype and db.dtype == dtype
-    stepped = nn.sgd_step(params, grads, 0.1)
-    assert all(w.dtype == dtype for w, _ in stepped)
+    trained, _ = nn.train(params, x, np.zeros((4, 2)), ["relu", "sigmoid"], loss="bce", lr=0.1,
+                          epochs=1)
+    assert all(w.dtype == dtype and b.dtype == dtype for w, b in trained)
     assert nn.predict(params, x, ["relu", "sigmoid"]).dtype == dtype
 
 
 def test_init_params_is_reproducible_and_glorot_by_default():
     first = nn.init_params([4, 6, 3], seed=5)
-    again = nn.init_params([4, 6, 3], rng=np.random.default_rng(5))
+    again = nn.init_params([4, 6, 3], seed=5)
     for (w1, b1), (w2, b2) in zip(first, again, strict=True):
         np.testing.assert_array_equal(w1, w2)
         np.testing.assert_array_equal(b1, b2)
@@ -116,14 +117,15 @@ def test_init_params_is_reproducible_and_glorot_by_default():
     assert np.std(scaled[0][0]) == pytest.approx(0.01, rel=0.05)
 
 
-def test_sgd_step_does_not_modify_its_input():
-    params = nn.init_params([2, 2], seed=0)
-    before = [w.copy() for w, _ in params]
-    grads = [(np.ones((2, 2)), np.ones(2))]
-    new = nn.sgd_step(params, grads, 0.5)
-    np.testing.assert_array_equal(params[0][0], before[0])
-    np.testing.assert_allclose(new[0][0], before[0] - 0.5)
-    np.testing.assert_allclose(new[0][1], -0.5)
+def test_train_does_not_modify_its_input():
+    x, y = nn.xor_data()
+    params = nn.init_params([2, 2, 1], seed=0)
+    before = [(w.copy(), b.copy()) for w, b in params]
+    trained, _ = nn.train(params, x, y, ["tanh", "sigmoid"], loss="bce", lr=0.5, epochs=3)
+    for (w, b), (w0, b0), (w1, _) in zip(params, before, trained, strict=True):
+        np.testing.assert_array_equal(w, w0)
+        np.testing.assert_array_equal(b, b0)
+        assert not np.array_equal(w1, w0)
 
 
 def test_train_full_batch_equals_manual_steps():
@@ -135,22 +137,21 @@ def test_train_full_batch_equals_manual_steps():
     for _ in range(5):
         cache = nn.forward(manual, x, acts)
         losses.append(nn.loss_value(manual, x, y, acts, "bce"))
-        manual = nn.sgd_step(manual, nn.backward(manual, cache, y, "bce"), 0.7)
+        grads = nn.backward(manual, cache, y, "bce")
+        manual = [(w - 0.7 * dw, b - 0.7 * db)
+                  for (w, b), (dw, db) in zip(manual, grads, strict=True)]
     np.testing.assert_allclose(history, losses, rtol=0, atol=1e-15)
     for (w1, _), (w2, _) in zip(trained, manual, strict=True):
         np.testing.assert_allclose(w1, w2, rtol=0, atol=1e-15)
 
 
-def test_train_learns_xor_and_minibatches_work():
+def test_train_learns_xor():
     x, y = nn.xor_data()
     acts = ["tanh", "sigmoid"]
     trained, history = nn.train(nn.init_params([2, 4, 1], seed=0), x, y, acts,
                                 loss="bce", lr=1.0, epochs=1000)
     assert history.shape == (1000,) and history[-1] < history[0] / 10
     assert np.array_equal(nn.predict(trained, x, acts) > 0.5, y > 0.5)
-    _, mini = nn.train(nn.init_params([2, 4, 1], seed=0), x, y, acts, loss="bce", lr=0.5,
-                       epochs=50, batch_size=2, rng=np.random.default_rng(0))
-    assert mini.shape == (50,) and np.all(np.isfinite(mini))
 
 
 def test_one_dimensional_targets_are_accepted_for_one_output():
@@ -189,16 +190,11 @@ def test_derivatives_match_finite_differences(name):
     np.testing.assert_allclose(nn.activation_derivative(z, name), numeric, atol=1e-8)
 
 
-def test_losses():
-    assert nn.mse([0.0, 1.0], [0.5, 1.0]) == pytest.approx(0.125)
+def test_binary_cross_entropy():
     y, p = np.array([1.0, 0.0, 1.0]), np.array([0.9, 0.2, 0.6])
     expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
     assert nn.binary_cross_entropy(y, p) == pytest.approx(expected)
-    logits = np.log(p / (1 - p))
-    assert nn.binary_cross_entropy(y, logits, from_logits=True) == pytest.approx(expected)
-    # Confident mistakes: large but finite.
-    assert np.isfinite(nn.binary_cross_entropy([1.0], [0.0]))
-    assert nn.binary_cross_entropy([1.0], [-800.0], from_logits=True) == pytest.approx(800.0)
+    assert np.isfinite(nn.binary_cross_entropy([1.0], [0.0])), "a confident mistake stays finite"
 
 
 def test_network_loss_is_finite_for_a_saturated_sigmoid():
@@ -231,12 +227,12 @@ def problem():
         (dict(y=np.full((4, 1), 2.0)), ValueError, r"\[0, 1\]"),
         (dict(activations=["tanh"]), ValueError, "1 names but params has 2 layers"),
         (dict(activations="tanh"), TypeError, "list of names"),
-        (dict(activations=["tanh", "softmax"]), ValueError, "unknown activation 'softmax'"),
+        (dict(activations=["tanh", "softmax"]), ValueError, "activation must be one of .*'softmax'"),
         (dict(activations=["step", "sigmoid"]), ValueError, "zero gradient"),
-        (dict(activations=["tanh", 3]), TypeError, "activation must be a str"),
+        (dict(activations=["tanh", 3]), TypeError, "activation must be a string"),
         (dict(activations=["tanh", "linear"]), ValueError, "needs a 'sigmoid' output"),
-        (dict(loss="hinge"), ValueError, "unknown loss 'hinge'"),
-        (dict(loss=None), TypeError, "loss must be a str"),
+        (dict(loss="hinge"), ValueError, "loss must be one of .*; got 'hinge'"),
+        (dict(loss=None), TypeError, "loss must be a string"),
         (dict(params=[]), TypeError, "non-empty list"),
         (dict(params=[(np.zeros((2, 3)), np.zeros(2))]), ValueError, "params\\[0\\]"),
         (dict(params=[(np.zeros((2, 3)), np.zeros(3)), (np.zeros((4, 1)), np.zeros(1))]),
@@ -260,9 +256,6 @@ def test_bad_inputs_are_rejected_clearly(problem, change, error, match):
 )
 def test_bad_learning_rates(problem, lr, error):
     params, x, y, activations = problem
-    grads = nn.backward(params, nn.forward(params, x, activations), y, "bce")
-    with pytest.raises(error, match="lr"):
-        nn.sgd_step(params, grads, lr)
     with pytest.raises(error, match="lr"):
         nn.train(params, x, y, activations, loss="bce", lr=lr, epochs=1)
 
@@ -271,20 +264,12 @@ def test_bad_training_arguments(problem):
     params, x, y, activations = problem
     with pytest.raises(ValueError, match="epochs"):
         nn.train(params, x, y, activations, loss="bce", lr=0.1, epochs=0)
-    with pytest.raises(TypeError, match="batch_size"):
-        nn.train(params, x, y, activations, loss="bce", lr=0.1, epochs=1, batch_size=1.5)
-    with pytest.raises(TypeError, match="rng"):
-        nn.train(params, x, y, activations, loss="bce", lr=0.1, epochs=1, rng=0)
-    with pytest.raises(ValueError, match="eps"):
-        nn.numerical_gradient(params, x, y, activations, "bce", eps=0)
+    with pytest.raises(TypeError, match="epochs"):
+        nn.train(params, x, y, activations, loss="bce", lr=0.1, epochs=1.5)
 
 
-def test_bad_grads_and_cache(problem):
+def test_bad_cache(problem):
     params, x, y, activations = problem
-    with pytest.raises(ValueError, match="grads"):
-        nn.sgd_step(params, [(np.zeros((2, 3)), np.zeros(3))], 0.1)
-    with pytest.raises(ValueError, match="grads\\[1\\]"):
-        nn.sgd_step(params, [(np.zeros((2, 3)), np.zeros(3)), (np.zeros((2, 1)), np.zeros(1))], 0.1)
     with pytest.raises(TypeError, match="cache"):
         nn.backward(params, {"a": []}, y, "bce")
     other = nn.init_params([2, 5, 1], seed=0)
@@ -299,11 +284,9 @@ def test_bad_grads_and_cache(problem):
         (dict(layer_sizes="23"), TypeError, "layer_sizes"),
         (dict(layer_sizes=[2, 0]), ValueError, "layer size"),
         (dict(layer_sizes=[2, 1.5]), TypeError, "layer size"),
-        (dict(layer_sizes=[2, 1], seed=None), TypeError, "seed= or rng="),
-        (dict(layer_sizes=[2, 1], rng=np.random.default_rng(0)), TypeError, "seed= or rng="),
-        (dict(layer_sizes=[2, 1], seed=None, rng=0), TypeError, "Generator"),
+        (dict(layer_sizes=[2, 1], seed=None), TypeError, "seed"),
+        (dict(layer_sizes=[2, 1], seed=1.5), TypeError, "seed"),
         (dict(layer_sizes=[2, 1], scale=-1.0), ValueError, "scale"),
-        (dict(layer_sizes=[2, 1], dtype="int64"), TypeError, "dtype"),
     ],
 )
 def test_init_params_rejects_bad_arguments(kwargs, error, match):
@@ -315,12 +298,12 @@ def test_init_params_rejects_bad_arguments(kwargs, error, match):
 
 
 def test_activation_and_loss_functions_reject_bad_input():
-    with pytest.raises(ValueError, match="unknown activation"):
+    with pytest.raises(ValueError, match="activation must be one of"):
         nn.activation([0.0], "gelu")
     with pytest.raises(ValueError, match="NaN"):
         nn.activation([np.nan], "relu")
     with pytest.raises(ValueError, match="shape"):
-        nn.mse([0.0, 1.0], [0.0])
+        nn.binary_cross_entropy([0.0, 1.0], [0.0])
     with pytest.raises(ValueError, match="probabilities"):
         nn.binary_cross_entropy([1.0], [1.5])
     with pytest.raises(ValueError, match="y_true"):
@@ -347,20 +330,20 @@ def test_toy_data():
     assert np.abs(clean).max() <= 2.0 + 1e-12
     with pytest.raises(ValueError, match="noise"):
         nn.make_moons(20, noise=-1, seed=0)
-    with pytest.raises(TypeError, match="seed= or rng="):
+    with pytest.raises(TypeError, match="seed"):
         nn.make_moons(20)
 
 
 def test_plot_decision_regions():
     x, y = nn.xor_data()
-    ax = nn.plot_decision_regions(lambda p: p[:, 0] * (1 - p[:, 1]), x, y, resolution=20)
+    ax = nn.plot_decision_regions(lambda p: p[:, 0] * (1 - p[:, 1]), x, y)
     assert ax.get_xlabel() == "$x_1$"
     with pytest.raises(TypeError, match="callable"):
         nn.plot_decision_regions(None, x, y)
     with pytest.raises(ValueError, match=r"\(n, 2\)"):
         nn.plot_decision_regions(lambda p: p[:, 0], np.zeros((4, 3)), y)
     with pytest.raises(ValueError, match="returned"):
-        nn.plot_decision_regions(lambda p: p[:3, 0], x, y, resolution=5)
+        nn.plot_decision_regions(lambda p: p[:3, 0], x, y)
     plt.close("all")
 
 
@@ -404,7 +387,7 @@ def test_perceptron_predictions_do_not_depend_on_the_learning_rate():
 
 def test_perceptron_fails_on_xor():
     x, y = nn.xor_data()
-    result = perceptron.train_perceptron(x, y, epochs=30, rng=np.random.default_rng(0))
+    result = perceptron.train_perceptron(x, y, epochs=30)
     assert not result["converged"] and len(result["mistakes"]) == 30
     for w, b in zip(result["weights"], result["bias"], strict=True):
         assert np.mean(perceptron.predict_perceptron(w, b, x) == y.ravel()) < 1
@@ -421,7 +404,7 @@ def test_perceptron_rejects_bad_input():
         perceptron.predict_perceptron([1.0, 2.0, 3.0], 0.0, [[0.0, 1.0]])
     with pytest.raises(ValueError, match="margin"):
         perceptron.linearly_separable_data(10, margin=0.7, seed=0)
-    with pytest.raises(TypeError, match="seed= or rng="):
+    with pytest.raises(TypeError, match="seed"):
         perceptron.linearly_separable_data(10)
 
 
@@ -434,7 +417,7 @@ def test_perceptron_figures():
         perceptron.plot_perceptron_snapshots(x, y, result, steps=[10_000])
     with pytest.raises(TypeError, match="history"):
         perceptron.plot_perceptron_snapshots(x, y, {}, steps=[0])
-    html = perceptron.animate_perceptron(x, y, result, max_frames=3)
+    html = perceptron.animate_perceptron(x, y, result)
     assert "<script" in html.data
     plt.close("all")
 
@@ -443,34 +426,33 @@ def test_perceptron_figures():
 
 
 def test_draw_network_draws_the_units_and_names_every_shape():
-    ax = nn.draw_network([3136, 1000, 1000, 10], max_units=6)
+    ax = nn.draw_network([3136, 1000, 1000, 10])
     drawn = sum(len(c.get_offsets()) for c in ax.collections)
-    assert drawn == 6 + 6 + 6 + 6, "wide layers are capped at max_units circles"
+    assert drawn == 6 + 6 + 6 + 6, "wide layers are capped at 6 circles"
     texts = " ".join(t.get_text() for t in ax.texts)
     for shape in ("(B, 3136)", "(B, 1000)", "(B, 10)", "(3136, 1000)", "(1000, 1000)", "(1000, 10)",
                   "(10,)"):
         assert shape in texts, shape
     assert texts.count("\u22ee") == 4, "every capped layer shows a gap"
-    ax = nn.draw_network([2, 4, 1], batch="N")
+    ax = nn.draw_network([2, 4, 1])
     assert sum(len(c.get_offsets()) for c in ax.collections) == 7
-    assert "(N, 4)" in " ".join(t.get_text() for t in ax.texts)
+    assert "(B, 4)" in " ".join(t.get_text() for t in ax.texts)
     plt.close("all")
 
 
 def test_draw_network_leaves_the_gap_free_and_aligns_the_weight_shapes():
-    for max_units in (3, 5, 6):
-        ax = nn.draw_network([3136, 1000, 10, 2], max_units=max_units)
-        gaps = [t.get_position() for t in ax.texts if t.get_text() == "\u22ee"]
-        points = np.concatenate([np.asarray(c.get_offsets()) for c in ax.collections])
-        assert len(gaps) == 3, "three capped layers, three gaps"
-        for x, y in gaps:
-            beside = np.abs(points[:, 0] - x) < 1e-9
-            assert beside.sum() == max_units, "a capped column shows max_units circles"
-            assert np.abs(points[beside, 1] - y).min() >= 0.8 - 1e-9, "a gap marker sits on a circle"
-            assert points[beside, 1].min() < y < points[beside, 1].max(), "the gap is between the groups"
-        weight_heights = {round(t.get_position()[1], 9) for t in ax.texts if "W^" in t.get_text()}
-        assert len(weight_heights) == 1, f"weight shapes at several heights: {weight_heights}"
-        plt.close("all")
+    ax = nn.draw_network([3136, 1000, 10, 2])
+    gaps = [t.get_position() for t in ax.texts if t.get_text() == "\u22ee"]
+    points = np.concatenate([np.asarray(c.get_offsets()) for c in ax.collections])
+    assert len(gaps) == 3, "three capped layers, three gaps"
+    for x, y in gaps:
+        beside = np.abs(points[:, 0] - x) < 1e-9
+        assert beside.sum() == 6, "a capped column shows 6 circles"
+        assert np.abs(points[beside, 1] - y).min() >= 0.8 - 1e-9, "a gap marker sits on a circle"
+        assert points[beside, 1].min() < y < points[beside, 1].max(), "the gap is between the groups"
+    weight_heights = {round(t.get_position()[1], 9) for t in ax.texts if "W^" in t.get_text()}
+    assert len(weight_heights) == 1, f"weight shapes at several heights: {weight_heights}"
+    plt.close("all")
 
 
 def test_draw_network_rejects_bad_arguments():
@@ -480,10 +462,6 @@ def test_draw_network_rejects_bad_arguments():
         nn.draw_network("23")
     with pytest.raises(ValueError, match="must be a positive int"):
         nn.draw_network([2, 0])
-    with pytest.raises(ValueError, match="max_units"):
-        nn.draw_network([2, 3], max_units=2)
-    with pytest.raises(TypeError, match="batch"):
-        nn.draw_network([2, 3], batch=4)
 
 
 def test_draw_circuit_writes_values_above_and_gradients_below():

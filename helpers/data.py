@@ -1,22 +1,9 @@
 """MNIST digits, and the source article's 10,000-digit experiment.
 
-:func:`load_mnist` looks for the digits in three places, in order, and uses
-the first it finds:
-
-1. ``MNIST_DIR``: if this environment variable is set (and not empty), a
-   folder holding the four published IDX files (``.gz`` or not). Nothing
-   else is tried: a missing or incomplete folder is an error.
-2. The cache ``data/mnist.npz`` at the root of the book's repository, in the
-   layout of Keras' ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``,
-   ``y_test``). Git ignores it.
-3. A download of Keras' ``mnist.npz`` (11 MB) with
-   :func:`keras.utils.get_file`, checked against its SHA-256 and moved into
-   the cache only once complete and valid.
-
-:func:`article_split` draws the article's experiment from the training
-digits: a reproducible random sample of 10,000, split 75/25.
-
-This module imports Keras (and so TensorFlow) only when it has to download.
+:func:`load_mnist` reads the IDX files in ``MNIST_DIR``, else the cache
+``data/mnist.npz``, else downloads Keras' ``mnist.npz`` and checks its SHA-256
+(``data/README.md`` says more); Keras (and TensorFlow) is imported only then.
+:func:`article_split` draws the article's experiment from the training digits.
 
 Taught in: chapter 6.
 """
@@ -34,18 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers._validate import choice, integer
+from helpers._validate import choice, integer, real
 
-__all__ = [
-    "MNIST_CACHE_DIR",
-    "MNIST_ORIGIN",
-    "MNIST_SHA256",
-    "MnistUnavailableError",
-    "article_indices",
-    "article_split",
-    "load_mnist",
-    "mnist_source",
-]
+__all__ = ["MNIST_CACHE_DIR", "MNIST_ORIGIN", "MNIST_SHA256", "MnistUnavailableError",
+           "article_indices", "article_split", "load_mnist", "mnist_source"]
 
 #: Where Keras publishes MNIST as one ``.npz`` file (the download source).
 MNIST_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -64,33 +43,17 @@ _IDX_NAMES = {
 # magic number and number of dimensions of the two IDX file kinds
 _IDX_KINDS = {"images": (2051, 3), "labels": (2049, 1)}
 _SIDE = 28
-_NUM_CLASSES = 10
-_HOW_TO_FIX = (
-    "Fix it in one of three ways: (a) connect to the internet and call load_mnist() again "
-    "(it downloads 11 MB once, checks its SHA-256 and keeps it in the cache); "
-    "(b) copy Keras' mnist.npz (from {origin}, or ~/.keras/datasets/mnist.npz if Keras "
-    "downloaded it before) to {cache}; (c) set the environment variable MNIST_DIR to a folder "
-    "holding the four published IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, "
-    "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each with or without .gz)."
-)
 
 
 class MnistUnavailableError(RuntimeError):
-    """No source could provide MNIST.
+    """No source could provide MNIST; the message names all three and how to fix it.
 
-    Raised when ``MNIST_DIR`` is set but the folder is missing or lacks a
-    file, or when ``MNIST_DIR`` is unset, the cache is absent and the
-    download fails (no network, wrong checksum, interrupted transfer). The
-    message names ``MNIST_DIR``, the cache path and the download origin, and
-    says how to fix it.
+    A file that exists but is corrupt raises :class:`ValueError` instead.
 
-    Files that exist but are corrupt raise :class:`ValueError` instead.
-
+    Notes
+    -----
     Taught in: no chapter (used by load_mnist, raised when no copy of MNIST can be found).
     """
-
-
-# --------------------------------------------------------------------------- public API
 
 
 def load_mnist(
@@ -102,25 +65,20 @@ def load_mnist(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Load one split of MNIST as uint8 arrays.
 
-    Sources, first match wins: the IDX files in the folder named by the
-    environment variable ``MNIST_DIR``; else the cache ``mnist.npz`` in
-    ``cache_dir``; else a checksummed download into that cache. The number
-    of digits is whatever the source holds (70,000 in the published
-    dataset: 60,000 train and 10,000 test).
+    Sources, first found wins: the IDX files in ``MNIST_DIR`` (no fallback while
+    it is set), else the cache ``mnist.npz`` in ``cache_dir``, else a checksummed
+    download into that cache. ``N`` is 60,000 (train) or 10,000 (test) in the published set.
 
     Parameters
     ----------
     split : {"train", "test"}, default "train"
         Which split to return.
     cache_dir : str or os.PathLike, optional
-        Folder of the cache ``mnist.npz``. Defaults to the repository's
-        ``data/`` folder (:data:`MNIST_CACHE_DIR`).
+        Folder of the cache ``mnist.npz`` (default :data:`MNIST_CACHE_DIR`).
     origin : str, optional
-        URL to download ``mnist.npz`` from if neither ``MNIST_DIR`` nor the
-        cache provides it. Defaults to :data:`MNIST_ORIGIN`.
+        URL to download ``mnist.npz`` from (default :data:`MNIST_ORIGIN`).
     sha256 : str, optional
-        Expected SHA-256 (64 hex digits) of the downloaded file. Defaults
-        to :data:`MNIST_SHA256`.
+        Expected SHA-256 of the download, 64 hex digits (default :data:`MNIST_SHA256`).
 
     Returns
     -------
@@ -134,24 +92,13 @@ def load_mnist(
     TypeError
         If an argument has the wrong type.
     ValueError
-        If ``split`` is not "train" or "test", ``sha256`` is not 64 hex
-        digits, or a file exists but is corrupt: an IDX file with a wrong
-        magic number, wrong image size, a length that disagrees with its
-        header, a broken gzip stream, labels outside 0-9, image and label
-        counts that differ; or a cache (or freshly downloaded) ``.npz``
-        whose arrays are missing or have the wrong shapes or dtypes. The
-        message names the file and what is wrong.
+        If ``split`` or ``sha256`` is invalid, or a file is corrupt (the message names it).
     MnistUnavailableError
-        If ``MNIST_DIR`` is set but the folder or one of the split's files
-        is missing, or if there is no ``MNIST_DIR``, no cache and the
-        download fails. No partial file is ever left in the cache.
+        If ``MNIST_DIR`` is incomplete, or no cache exists and the download fails.
 
     Notes
     -----
     Taught in: chapter 6.
-
-    Keras prints its download progress bar to standard output, never to
-    standard error.
 
     Examples
     --------
@@ -171,12 +118,7 @@ def load_mnist(
 
 
 def mnist_source(*, cache_dir: str | os.PathLike | None = None, origin: str | None = None) -> str:
-    """Say where :func:`load_mnist` takes the digits from, in a few words.
-
-    Called after :func:`load_mnist`, it tells where the digits came from
-    (a chapter can print or glue it); called before, where they will come
-    from. It only looks at ``MNIST_DIR`` and whether the cache file exists;
-    it reads no data.
+    """Say in a few words where :func:`load_mnist` takes (or took) the digits from; reads no data.
 
     Parameters
     ----------
@@ -188,18 +130,12 @@ def mnist_source(*, cache_dir: str | os.PathLike | None = None, origin: str | No
     Returns
     -------
     str
-        One of ``"MNIST_DIR=<folder> (IDX files)"``, ``"cache <path>"`` (the
-        path relative to the repository root when inside it, e.g.
-        ``"cache data/mnist.npz"``) or ``"download from <origin>"``.
-
-    Raises
-    ------
-    TypeError
-        If ``cache_dir`` or ``origin`` has the wrong type.
+        ``"MNIST_DIR=<folder> (IDX files)"``, ``"cache <path>"`` (relative to the
+        repository root when inside it) or ``"download from <origin>"``.
 
     Notes
     -----
-    Taught in: no chapter (used by tools/train_bench.py and the tests, to say where the digits came from).
+    Taught in: no chapter (used by tools/train_bench.py and the tests).
 
     Examples
     --------
@@ -208,8 +144,7 @@ def mnist_source(*, cache_dir: str | os.PathLike | None = None, origin: str | No
     """
     cache = _cache_path(cache_dir)
     origin, _ = _check_download_args(origin, None)
-    mnist_dir = _mnist_dir_from_env()
-    if mnist_dir is not None:
+    if _mnist_dir_from_env() is not None:
         return f"{_ENV_VAR}={os.environ[_ENV_VAR]} (IDX files)"
     if cache.exists():
         try:
@@ -225,39 +160,32 @@ def article_indices(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Draw the article's sample: indices of ``n`` digits, split train/test.
 
-    ``n`` distinct indices are drawn at random from ``range(n_available)``
-    with ``numpy.random.default_rng(seed)``; the first
-    ``ceil(test_size * n)`` form the test set, the rest the training set,
-    as scikit-learn's ``train_test_split`` does. The split is not
-    stratified (neither was the article's), so class proportions vary a
-    little around those of the source.
+    ``numpy.random.default_rng(seed)`` draws ``n`` distinct indices; the first
+    ``ceil(test_size * n)`` are the test set (rounded as scikit-learn's
+    ``train_test_split``). Not stratified, as the article's split was not.
 
     Parameters
     ----------
     n_available : int
-        How many digits the source holds (at least 2).
+        How many digits the source holds.
     n : int, default 10_000
         How many to draw, 2 to ``n_available``.
     test_size : float, default 0.25
-        Fraction of the ``n`` digits held out for testing, strictly between
-        0 and 1; both parts must end up non-empty.
+        Fraction held out for testing, strictly between 0 and 1; both parts non-empty.
     seed : int, default 0
-        Non-negative seed: the same seed gives the same indices every run
-        (with the same NumPy version).
+        Non-negative seed: the same seed gives the same indices.
 
     Returns
     -------
     train_indices, test_indices : numpy.ndarray of int64
-        Disjoint indices into the source, in random order, of lengths
-        ``n - ceil(test_size * n)`` and ``ceil(test_size * n)``.
+        Disjoint indices, of lengths ``n - ceil(test_size * n)`` and ``ceil(test_size * n)``.
 
     Raises
     ------
     TypeError
-        If an argument has the wrong type (``bool`` is not an int).
+        If an argument has the wrong type.
     ValueError
-        If ``n`` exceeds ``n_available`` (the message says how many are
-        available), an argument is out of range, or a part would be empty.
+        If an argument is out of range, a part would be empty, or ``n > n_available``.
 
     Notes
     -----
@@ -289,13 +217,9 @@ def article_split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The source article's experiment: ``n`` training digits, split 75/25.
 
-    Draws ``n`` digits without replacement from MNIST's training split
-    (loaded with :func:`load_mnist`) and splits them at random, not
-    stratified, into a training and a test part, as the article did with
-    scikit-learn's ``train_test_split``. See :func:`article_indices` for
-    the draw. The result depends on the seed and on how many training
-    digits the source holds (60,000 published; fewer in a subset given by
-    ``MNIST_DIR``), so state the source alongside it (:func:`mnist_source`).
+    Draws ``n`` of :func:`load_mnist`'s training digits and splits them as
+    :func:`article_indices` does. The result depends on how many digits the
+    source holds: report it with :func:`mnist_source`.
 
     Parameters
     ----------
@@ -321,8 +245,7 @@ def article_split(
     TypeError
         If an argument has the wrong type.
     ValueError
-        If an argument is out of range, or ``n`` exceeds the number of
-        training digits available (the message says how many).
+        If an argument is out of range, or ``n`` exceeds the training digits available.
     MnistUnavailableError
         As in :func:`load_mnist`.
 
@@ -352,31 +275,22 @@ def article_split(
     )
 
 
-# --------------------------------------------------------------------------- arguments
-
-
 def _check_int(name: str, value, *, minimum: int) -> int:
-    # Named first, as its call sites (article_indices among them) name it.
+    # Kept (name first) because article_indices, hashed training code, calls it.
     return integer(value, name, minimum=minimum)
 
 
 def _check_sample_args(n, test_size, seed) -> tuple[int, int]:
-    """Validate the sample's arguments; return ``n`` and the test part's size."""
-    n = _check_int("n", n, minimum=1)
-    if isinstance(test_size, bool) or not isinstance(test_size, (int, float, np.floating)):
-        raise TypeError(
-            f"test_size must be a float between 0 and 1, got {type(test_size).__name__} "
-            f"{test_size!r}"
-        )
-    if not 0.0 < float(test_size) < 1.0:
+    """Check the sample's arguments; return ``n`` and the test part's size."""
+    n = integer(n, "n", minimum=1)
+    test_size = real(test_size, "test_size")
+    if not 0.0 < test_size < 1.0:
         raise ValueError(f"test_size must be strictly between 0 and 1, got {test_size}")
-    _check_int("seed", seed, minimum=0)
-    n_test = math.ceil(float(test_size) * n)
+    integer(seed, "seed", minimum=0)
+    n_test = math.ceil(test_size * n)
     if n_test >= n:
-        raise ValueError(
-            f"n={n} with test_size={test_size} leaves no training digits "
-            f"({n_test} would be held out); use a larger n or a smaller test_size"
-        )
+        raise ValueError(f"n={n} with test_size={test_size} leaves no training digits ({n_test} "
+                         "would be held out); use a larger n or a smaller test_size")
     return n, n_test
 
 
@@ -412,70 +326,50 @@ def _mnist_dir_from_env() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-# --------------------------------------------------------------------------- IDX files
-
-
 def _load_idx_split(folder: Path, split: str, cache: Path) -> tuple[np.ndarray, np.ndarray]:
     """Read one split's two IDX files from ``MNIST_DIR``; never falls back."""
-    fallback = (
-        f"Fix MNIST_DIR, or unset it to use the cache {cache} or the download; "
-        "load_mnist does not fall back while MNIST_DIR is set."
-    )
-    if not folder.is_dir():
-        state = "is not a folder" if folder.exists() else "does not exist"
+    names = _IDX_NAMES[split]
+    paths = [next((p for p in (folder / name, folder / f"{name}.gz") if p.is_file()), None)
+             for name in names]
+    missing = [f"{name}[.gz]" for name, p in zip(names, paths, strict=True) if p is None]
+    if missing:  # all of them when the folder is not there
+        if folder.is_dir():
+            problem = f"is incomplete: the {split} split needs {' and '.join(missing)}"
+        else:
+            problem = "is not a folder" if folder.exists() else "does not exist"
         raise MnistUnavailableError(
-            f"MNIST_DIR={os.environ[_ENV_VAR]} {state}. It should name a folder holding the "
-            f"four published IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
-            f"t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; .gz or not). {fallback}"
-        )
-    paths, missing = [], []
-    for name in _IDX_NAMES[split]:
-        found = next((p for p in (folder / name, folder / f"{name}.gz") if p.is_file()), None)
-        paths.append(found)
-        if found is None:
-            missing.append(f"{name}[.gz]")
-    if missing:
-        raise MnistUnavailableError(
-            f"MNIST_DIR={os.environ[_ENV_VAR]} is incomplete: the {split} split needs "
-            f"{' and '.join(missing)}, not found in {folder}. {fallback}"
-        )
-    images = _read_idx(paths[0], "images")
-    labels = _read_idx(paths[1], "labels")
+            f"MNIST_DIR={os.environ[_ENV_VAR]} {problem}. It must name a folder holding the four "
+            "published IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+            "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; .gz or not). Fix MNIST_DIR, or "
+            f"unset it to use the cache {cache} or the download: load_mnist does not fall back "
+            "while MNIST_DIR is set.")
+    images, labels = _read_idx(paths[0], "images"), _read_idx(paths[1], "labels")
     if len(images) != len(labels):
-        raise ValueError(
-            f"MNIST_DIR: {paths[0]} holds {len(images)} images but {paths[1]} holds "
-            f"{len(labels)} labels; they must agree"
-        )
+        raise ValueError(f"MNIST_DIR: {paths[0]} holds {len(images)} images but {paths[1]} "
+                         f"holds {len(labels)} labels; they must agree")
     _check_labels(labels, paths[1])
     return images, labels
 
 
 def _read_idx(path: Path, kind: str) -> np.ndarray:
     """Parse one IDX file of uint8 ``images`` (N, 28, 28) or ``labels`` (N,)."""
+    data = path.read_bytes()
     if path.name.endswith(".gz"):
-        with open(path, "rb") as raw:
-            try:
-                with gzip.GzipFile(fileobj=raw) as stream:
-                    data = stream.read()
-            except (OSError, EOFError, zlib.error) as exc:
-                raise ValueError(
-                    f"{path}: not a readable gzip file ({exc}); replace it with an intact copy"
-                ) from exc
-    else:
-        data = path.read_bytes()
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ValueError(f"{path}: not a readable gzip file ({exc}); replace it with an "
+                             "intact copy") from exc
     magic, ndim = _IDX_KINDS[kind]
     header_size = 4 * (1 + ndim)
     if len(data) < header_size:
-        raise ValueError(
-            f"{path}: {len(data)} bytes, too short for the {header_size}-byte header of an IDX "
-            f"{kind} file: the file is truncated or empty"
-        )
+        raise ValueError(f"{path}: {len(data)} bytes, too short for the {header_size}-byte "
+                         f"header of an IDX {kind} file: the file is truncated or empty")
     found = int.from_bytes(data[:4], "big")
     if found != magic:
         other = {2051: "an images file", 2049: "a labels file"}.get(found, "not an IDX file")
-        raise ValueError(
-            f"{path}: magic number {found}, expected {magic} for IDX {kind} ({other}?)"
-        )
+        raise ValueError(f"{path}: magic number {found}, expected {magic} for IDX {kind} "
+                         f"({other}?)")
     dims = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     if kind == "images" and dims[1:] != (_SIDE, _SIDE):
         raise ValueError(f"{path}: images of {dims[1]}x{dims[2]} pixels, expected {_SIDE}x{_SIDE}")
@@ -483,63 +377,42 @@ def _read_idx(path: Path, kind: str) -> np.ndarray:
         raise ValueError(f"{path}: the header announces 0 {kind}")
     expected = header_size + math.prod(dims)
     if len(data) != expected:
-        problem = (
-            f"{expected - len(data)} bytes missing: the file is truncated"
-            if len(data) < expected
-            else f"{len(data) - expected} bytes too many: the file is corrupt"
-        )
-        raise ValueError(
-            f"{path}: the header announces {dims[0]} {kind} ({expected} bytes in all), but the "
-            f"file holds {len(data)} bytes ({problem})"
-        )
+        problem = (f"{expected - len(data)} bytes missing: the file is truncated"
+                   if len(data) < expected
+                   else f"{len(data) - expected} bytes too many: the file is corrupt")
+        raise ValueError(f"{path}: the header announces {dims[0]} {kind} ({expected} bytes in "
+                         f"all), but the file holds {len(data)} bytes ({problem})")
     return np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(dims).copy()
 
 
 def _check_labels(labels: np.ndarray, where, advice: str = "") -> None:
-    if labels.size and int(labels.max()) >= _NUM_CLASSES:
-        raise ValueError(
-            f"{where}: labels must be digits 0-9, found {int(labels.max())}"
-            + (f"; {advice}" if advice else "")
-        )
+    if labels.size and int(labels.max()) > 9:
+        raise ValueError(f"{where}: labels must be digits 0-9, found {int(labels.max())}"
+                         + (f"; {advice}" if advice else ""))
 
 
-# --------------------------------------------------------------------------- the cache
-
-
-def _load_npz_split(
-    path: Path, split: str, *, splits: tuple[str, ...] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Read and validate ``split`` (and any other ``splits``) of a Keras-style npz."""
+def _load_npz_split(path: Path, split: str, *, splits: tuple[str, ...] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Read and check ``split`` (and any other ``splits``) of a Keras-style ``mnist.npz``."""
     advice = "delete it and call load_mnist() again to download a fresh copy"
-    if not path.is_file():
-        raise ValueError(f"{path}: the MNIST cache is not a file; {advice}")
-    arrays = {}
     try:
         with np.load(path, allow_pickle=False) as npz:
-            missing = [
-                f"{x}_{s}" for s in ("train", "test") for x in "xy" if f"{x}_{s}" not in npz.files
-            ]
-            if not missing:
-                for s in splits or (split,):
-                    arrays[s] = (npz[f"x_{s}"], npz[f"y_{s}"])
+            missing = [key for key in ("x_train", "y_train", "x_test", "y_test")
+                       if key not in npz.files]
+            arrays = {} if missing else {s: (npz[f"x_{s}"], npz[f"y_{s}"])
+                                         for s in splits or (split,)}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise ValueError(f"{path}: not a readable .npz file ({exc}); {advice}") from exc
     if missing:
-        raise ValueError(
-            f"{path}: lacks the array(s) {', '.join(missing)} of Keras' mnist.npz layout "
-            f"(x_train, y_train, x_test, y_test); {advice}"
-        )
+        raise ValueError(f"{path}: lacks the array(s) {', '.join(missing)} of Keras' mnist.npz "
+                         f"layout (x_train, y_train, x_test, y_test); {advice}")
     for s, (images, labels) in arrays.items():
         if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (_SIDE, _SIDE):
-            raise ValueError(
-                f"{path}: x_{s} is {images.dtype} of shape {images.shape}, expected uint8 of "
-                f"shape (N, {_SIDE}, {_SIDE}); {advice}"
-            )
+            raise ValueError(f"{path}: x_{s} is {images.dtype} of shape {images.shape}, expected "
+                             f"uint8 of shape (N, {_SIDE}, {_SIDE}); {advice}")
         if labels.dtype != np.uint8 or labels.shape != (len(images),):
-            raise ValueError(
-                f"{path}: y_{s} is {labels.dtype} of shape {labels.shape}, expected uint8 of "
-                f"shape ({len(images)},) to match x_{s}; {advice}"
-            )
+            raise ValueError(f"{path}: y_{s} is {labels.dtype} of shape {labels.shape}, expected "
+                             f"uint8 of shape ({len(images)},) to match x_{s}; {advice}")
         if len(images) == 0:
             raise ValueError(f"{path}: x_{s} holds no images; {advice}")
         _check_labels(labels, f"{path}: y_{s}", advice)
@@ -553,29 +426,29 @@ def _download(cache: Path, origin: str, sha256: str) -> None:
     try:
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            get_file = _import_get_file()
             # An absolute cache_subdir pins the folder: Keras would otherwise
             # switch silently to /tmp/.keras when cache_dir is not writable.
-            fetched = get_file(
-                fname=partial.name,
-                origin=origin,
-                file_hash=sha256,
-                hash_algorithm="sha256",
-                cache_dir=str(folder),
-                cache_subdir=str(folder),
-                force_download=True,
-            )
+            fetched = _import_get_file()(
+                fname=partial.name, origin=origin, file_hash=sha256, hash_algorithm="sha256",
+                cache_dir=str(folder), cache_subdir=str(folder), force_download=True)
             if Path(fetched) != partial:  # pragma: no cover - Keras moved the file
                 Path(fetched).unlink(missing_ok=True)
                 raise RuntimeError(f"Keras saved the download to {fetched}, not {partial}")
-            # Keras checks the hash; check again so the guarantee never
-            # depends on the Keras version.
-            found = _sha256_of(partial)
+            # Keras checks the hash; check again so the guarantee never depends on its version.
+            found = hashlib.sha256(partial.read_bytes()).hexdigest()
             if found != sha256:
                 raise ValueError(f"the file's SHA-256 is {found}, expected {sha256}")
         except Exception as exc:
             reason = " ".join(str(exc).split()) or type(exc).__name__
-            raise MnistUnavailableError(_unavailable_message(cache, origin, reason)) from exc
+            raise MnistUnavailableError(
+                "MNIST is not available. load_mnist() tried, in order: (1) the environment "
+                f"variable MNIST_DIR: not set; (2) the cache {cache}: no such file; (3) a "
+                f"download from {origin}: failed ({reason}). Nothing was written to the cache. "
+                "Fix it in one of three ways: (a) connect to the internet and call load_mnist() "
+                "again (it downloads 11 MB once and checks its SHA-256); (b) copy Keras' "
+                f"mnist.npz (often ~/.keras/datasets/mnist.npz) to {cache}; (c) set MNIST_DIR "
+                "to a folder holding the four published IDX files (data/README.md names them)."
+            ) from exc
         _load_npz_split(partial, "train", splits=("train", "test"))  # ValueError if invalid
         os.replace(partial, cache)
     finally:
@@ -594,21 +467,3 @@ def _import_get_file():
     except ImportError as exc:
         raise RuntimeError(f"downloading needs Keras, which cannot be imported ({exc})") from exc
     return get_file
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _unavailable_message(cache: Path, origin: str, reason: str) -> str:
-    return (
-        "MNIST is not available. load_mnist() tried, in order: "
-        f"(1) the environment variable MNIST_DIR: not set; "
-        f"(2) the cache {cache}: no such file; "
-        f"(3) a download from {origin}: failed ({reason}). "
-        "Nothing was written to the cache. " + _HOW_TO_FIX.format(origin=origin, cache=cache)
-    )

@@ -1,34 +1,11 @@
 """Chapter 7's experiments: the grid of training runs, its results file, and its tables.
 
-The grid measures what each modern choice buys over the source article's
-recipe on MNIST, the way a referee expects:
-
-- the baseline is the article's recipe, unchanged (:class:`helpers.models.Variant`
-  with its defaults: 10 epochs at batch 32 on the 7,500 training digits of
-  the article's split);
-- every row changes one thing and is trained from :data:`SEEDS` (three
-  seeds), and is scored on the 2,500 held-out digits of the split;
-- every choice (the epochs and batch size of the modern recipe, which of its
-  changes it keeps) is made on those held-out digits, by the rules written
-  below (:func:`chosen_schedule`, :func:`best_variant`);
-- MNIST's official test split scores the chosen recipe once, at the end,
-  trained on all 10,000 digits of the article's sample.
-
-The grid runs in stages, because later runs depend on earlier choices:
-
-1. ``one-change`` (each change alone on the article's recipe), ``tuning``
-   (every change together, for a few epochs and batch sizes) and the
-   article's recipe on fewer digits (``data``);
-2. ``leave-one-out`` (the tuned modern recipe with each change removed) and
-   the modern recipe on fewer digits (``data``);
-3. ``final``: the chosen recipe on all 10,000 digits, scored on the test split.
-
-``make experiments`` (``tools/experiments.py``) runs what is missing, each run
-in a fresh Python process, and stores every run in :data:`RESULTS` with its
-provenance: library versions, machine, date, seed, wall and processor time,
-the per-epoch history, and a hash of the code that trained it
-(:func:`code_hash`). Chapter 7 draws its tables and figures from that file,
-and re-runs one stored run live (:func:`rerun`) to prove it is current.
+Every row of the grid changes one thing of the article's recipe, is trained
+from each of :data:`SEEDS` and scored on the split's held-out digits; every
+choice is made there by rules fixed in advance (:func:`chosen_schedule`,
+:func:`best_variant`), and only the chosen recipe meets MNIST's test split.
+``make experiments`` stores each run in :data:`RESULTS` with its provenance
+and :func:`code_hash`; the chapter draws its tables from that file.
 
 Taught in: chapter 7.
 """
@@ -46,31 +23,16 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-__all__ = [
-    "CHANGES",
-    "RESULTS",
-    "SEEDS",
-    "Run",
-    "best_variant",
-    "chosen_schedule",
-    "code_hash",
-    "grid",
-    "load_results",
-    "modern_recipe",
-    "plot_tables",
-    "rerun",
-    "run_grid",
-    "styled",
-    "summary",
-    "table",
-]
+__all__ = ["CHANGES", "RESULTS", "SEEDS", "Run", "best_variant", "chosen_schedule", "code_hash",
+           "grid", "load_results", "modern_recipe", "plot_tables", "rerun", "run_grid", "styled",
+           "summary", "table"]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The committed results file (``make experiments`` writes it).
@@ -114,9 +76,6 @@ _CODE = {
 }
 
 
-# --------------------------------------------------------------------------- the grid
-
-
 @dataclass(frozen=True)
 class Run:
     """One training run of the grid.
@@ -124,24 +83,18 @@ class Run:
     Attributes
     ----------
     table : str
-        ``"one-change"``, ``"tuning"``, ``"leave-one-out"``, ``"data"`` or
-        ``"final"``.
+        ``"one-change"``, ``"tuning"``, ``"leave-one-out"``, ``"data"`` or ``"final"``.
     row : str
-        The row's name inside its table (``"article"``, a key of
-        :data:`CHANGES`, ``"minus_<change>"``, ...).
+        The row inside its table (``"article"``, a key of :data:`CHANGES`, ...).
     label : str
         What the row changes, in words.
     variant : dict
-        The :class:`helpers.models.Variant` fields that differ from the
-        article's recipe.
+        The :class:`helpers.models.Variant` fields that differ from the article's recipe.
     n_train : int
-        Training digits: the first ``n_train`` of the article's 7,500, or all
-        10,000 of its sample for the ``final`` table.
+        Training digits: the first ``n_train`` of the split's 7,500 (10,000 for ``final``).
     seed : int
     split : str
-        What scores the run: ``"heldout"`` (the article's 2,500 held-out
-        digits, also scored after every epoch) or ``"test"`` (the official
-        test split, scored once, after training).
+        What scores it: ``"heldout"`` (after every epoch too) or ``"test"``.
     threads : int, optional
         TensorFlow threads for this run, overriding the grid's.
 
@@ -206,17 +159,18 @@ def _runs(table: str, rows: Iterable[tuple[str, str, dict, int]], split: str = "
 
 
 def grid(stage: int, results: dict | None = None) -> list[Run]:
-    """The runs of one stage of the grid (1, 2 or 3).
+    """The runs of one stage of the grid.
 
-    Stage 2 needs the tuning runs of stage 1 (:func:`chosen_schedule`) and
-    stage 3 the leave-one-out runs of stage 2 (:func:`best_variant`), read
-    from ``results``.
+    Stage 1: each change alone (``one-change``), every change for each of
+    ``SCHEDULES`` (``tuning``), fewer digits (``data``). Stage 2: the tuned
+    recipe less each change (``leave-one-out``), fewer digits. Stage 3: the chosen
+    recipe on 10,000 digits, scored on the test split (``final``).
 
     Parameters
     ----------
     stage : {1, 2, 3}
     results : dict, optional
-        Loaded results (:func:`load_results`); needed by stages 2 and 3.
+        Loaded results (:func:`load_results`), holding the stages before ``stage``.
 
     Returns
     -------
@@ -262,12 +216,14 @@ def grid(stage: int, results: dict | None = None) -> list[Run]:
     raise ValueError(f"stage must be 1, 2 or 3, got {stage!r}")
 
 
-# --------------------------------------------------------------------------- choices
+def _row_runs(results: dict, table: str, row: str) -> list[dict]:
+    """The stored runs of one row, by seed."""
+    runs = [r for r in results["runs"].values() if r["table"] == table and r["row"] == row]
+    return sorted(runs, key=lambda r: r["seed"])
 
 
 def _accuracies(results: dict, table: str, row: str) -> np.ndarray:
-    runs = [r for r in results["runs"].values() if r["table"] == table and r["row"] == row]
-    return np.array([r["accuracy"] for r in sorted(runs, key=lambda r: r["seed"])])
+    return np.array([r["accuracy"] for r in _row_runs(results, table, row)])
 
 
 def _complete(results: dict | None, runs: list[Run], what: str) -> None:
@@ -282,12 +238,9 @@ def _complete(results: dict | None, runs: list[Run], what: str) -> None:
 def chosen_schedule(results: dict) -> tuple[int, int]:
     """The modern recipe's (batch size, epochs), by the one-standard-error rule.
 
-    Among ``SCHEDULES``, each trained with every change of :data:`CHANGES`,
-    the cheapest (fewest epochs, then larger batches) whose mean held-out
-    accuracy is within one standard error of the best mean: schedules that the
-    seeds cannot tell apart from the best cost no accuracy we can measure, so
-    the cheaper one wins (Hastie, Tibshirani and Friedman, *The Elements of
-    Statistical Learning*, section 7.10).
+    The cheapest of ``SCHEDULES`` (fewest epochs, then larger batches) whose mean
+    held-out accuracy is within one standard error of the best mean (Hastie et al.,
+    *The Elements of Statistical Learning*, section 7.10).
 
     Parameters
     ----------
@@ -321,11 +274,8 @@ def chosen_schedule(results: dict) -> tuple[int, int]:
 def best_variant(results: dict):
     """The chosen recipe: the tuned modern recipe, less a change that hurts.
 
-    The rule, fixed before the runs: start from every change of
-    :data:`CHANGES` at :func:`chosen_schedule`; if removing a change raises
-    the mean held-out accuracy by more than twice the standard error of the
-    difference, drop the change whose removal helps most (one step of
-    backward elimination). Otherwise keep them all.
+    Drops the one change whose removal raises the mean held-out accuracy most, if
+    by more than twice the standard error of the difference; else keeps them all.
 
     Parameters
     ----------
@@ -364,16 +314,8 @@ def best_variant(results: dict):
     return Variant(**fields)
 
 
-# --------------------------------------------------------------------------- provenance
-
-
 def code_hash(root: Path = ROOT) -> str:
-    """A short hash of the code that determines what a run computes.
-
-    It covers the functions and classes of ``_CODE`` (the recipe, the
-    model, the optimizer, the training loop, the data split), with their
-    docstrings left out, so that editing documentation or unrelated helpers
-    keeps the hash while a change to the training code changes it.
+    """A short hash of the training code (``_CODE``), docstrings left out.
 
     Parameters
     ----------
@@ -423,10 +365,10 @@ def _versions() -> dict:
     import keras
     import sklearn
 
+    backend = keras.backend.backend()
     versions = {"python": platform.python_version(), "numpy": np.__version__,
                 "keras": keras.__version__, "scikit-learn": sklearn.__version__,
-                "backend": keras.backend.backend()}
-    backend = keras.backend.backend()
+                "backend": backend}
     if backend == "tensorflow":
         import tensorflow as tf
 
@@ -447,9 +389,6 @@ def _set_threads(threads: int | None) -> None:
 
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
-
-
-# --------------------------------------------------------------------------- running
 
 
 def _data(run: Run):
@@ -559,19 +498,12 @@ def _save(results: dict, path: Path) -> None:
     os.replace(partial, path)
 
 
-def run_grid(
-    path: str | os.PathLike = RESULTS,
-    *,
-    stages: Iterable[int] = (1, 2, 3),
-    workers: int = 1,
-    threads: int | None = None,
-    log: Callable[[str], None] = print,
-) -> dict:
-    """Run every missing run of the grid, each in a fresh Python process.
+def run_grid(path: str | os.PathLike = RESULTS, *, stages: Iterable[int] = (1, 2, 3),
+             workers: int = 1, threads: int | None = None,
+             log: Callable[[str], None] = print) -> dict:
+    """Train every run missing from the results file, each in a fresh Python process.
 
-    Resumable: runs already in the file are skipped, and the file is
-    rewritten after every run, so an interrupted grid continues where it
-    stopped.
+    Resumable: the file is rewritten after every run, and stored runs are skipped.
 
     Parameters
     ----------
@@ -582,12 +514,17 @@ def run_grid(
     threads : int, optional
         TensorFlow threads per run (default: all cores).
     log : callable, default print
-        Receives one line per finished run.
+        Receives one line per stage and per finished run.
 
     Returns
     -------
     dict
         The results (as :func:`load_results` reads them).
+
+    Raises
+    ------
+    RuntimeError
+        If a run fails (runs not yet started are cancelled).
 
     Notes
     -----
@@ -598,48 +535,43 @@ def run_grid(
     for stage in stages:
         todo = [run for run in grid(stage, results) if run.key not in results["runs"]]
         log(f"stage {stage}: {len(todo)} runs to train")
-        pending = list(todo)
-        active: list[tuple[Run, subprocess.Popen, Path, float]] = []
-        with tempfile.TemporaryDirectory() as scratch:
-            while pending or active:
-                while pending and len(active) < workers:
-                    run = pending.pop(0)
-                    out = Path(scratch) / f"{len(pending)}.json"
-                    process = _spawn(run, out, threads)
-                    active.append((run, process, out, time.perf_counter()))
-                time.sleep(1)
-                for item in list(active):
-                    run, process, out, started = item
-                    if process.poll() is None:
-                        continue
-                    active.remove(item)
-                    if process.returncode != 0 or not out.is_file():
-                        raise RuntimeError(f"run {run.key} failed:\n{process.stderr.read()[-3000:]}")
-                    record = json.loads(out.read_text())
+        with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(workers) as pool:
+            jobs = {pool.submit(_train_in_process, run, Path(scratch) / f"{i}.json", threads): run
+                    for i, run in enumerate(todo)}
+            try:
+                for job in as_completed(jobs):
+                    run, record = jobs[job], job.result()
                     results = load_results(path)
                     results["runs"][run.key] = record
                     _save(results, path)
                     log(f"{run.key:36} {100 * record['accuracy']:6.2f} % on {run.split}, "
-                        f"{time.perf_counter() - started:5.0f} s")
+                        f"{record['seconds']:5.0f} s of training")
+            except BaseException:
+                pool.shutdown(cancel_futures=True)
+                raise
     return results
 
 
-def _spawn(run: Run, out: Path, threads: int | None, model_path: Path | None = None):
-    """Start one run in a fresh Python process (``python -m helpers.experiments``)."""
+def _train_in_process(run: Run, out: Path, threads: int | None,
+                      model_path: Path | None = None) -> dict:
+    """Train ``run`` in a fresh process (``python -m helpers.experiments``); its record."""
     command = [sys.executable, "-m", "helpers.experiments", json.dumps(dataclasses.asdict(run)),
                str(out), str(run.threads or threads or 0)]
     if model_path is not None:
         command.append(str(model_path))
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    process = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    if process.returncode != 0 or not out.is_file():
+        raise RuntimeError(f"run {run.key} failed:\n{process.stderr[-3000:]}")
+    return json.loads(out.read_text())
 
 
 def rerun(results: dict, key: str, *, threads: int | None = None,
           model_path: str | os.PathLike | None = None):
-    """Train a stored run again, in a fresh process as the grid did, and compare.
+    """Train a stored run again in a fresh process, as the grid did.
 
-    A fresh process matters: TensorFlow fixes its thread count when it
-    starts, and the thread count changes the order of floating-point sums.
+    A fresh process, because TensorFlow fixes its thread count when it starts,
+    and the thread count changes the order of floating-point sums.
 
     Parameters
     ----------
@@ -647,15 +579,14 @@ def rerun(results: dict, key: str, *, threads: int | None = None,
     key : str
         A run's key, ``table:row:seed``.
     threads : int, optional
-        Threads for the run (the stored run's count when omitted).
+        Threads for the run (default: the stored run's).
     model_path : str or os.PathLike, optional
-        Save the newly trained model there (a ``.keras`` file) and load it back.
+        Save the new model there (a ``.keras`` file) and load it back.
 
     Returns
     -------
     tuple of (dict, dict, keras.Model or None)
-        The stored record, the new one, and the new model when
-        ``model_path`` is given.
+        The stored record, the new one, and the new model if ``model_path`` is given.
 
     Raises
     ------
@@ -671,23 +602,15 @@ def rerun(results: dict, key: str, *, threads: int | None = None,
     stored = results["runs"][key]
     fields = {f.name for f in dataclasses.fields(Run)}
     run = Run(**{k: v for k, v in stored.items() if k in fields})
-    threads = threads or stored.get("threads")
     with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "run.json"
-        process = _spawn(run, out, threads, None if model_path is None else Path(model_path))
-        _, errors = process.communicate()
-        if process.returncode != 0 or not out.is_file():
-            raise RuntimeError(f"run {key} failed:\n{errors[-3000:]}")
-        record = json.loads(out.read_text())
-    model = None
-    if model_path is not None:
-        import keras
+        record = _train_in_process(run, Path(scratch) / "run.json",
+                                   threads or stored.get("threads"),
+                                   None if model_path is None else Path(model_path))
+    if model_path is None:
+        return stored, record, None
+    import keras
 
-        model = keras.models.load_model(model_path)
-    return stored, record, model
-
-
-# --------------------------------------------------------------------------- tables
+    return stored, record, keras.models.load_model(model_path)
 
 
 def summary(results: dict, table: str, row: str) -> dict:
@@ -701,9 +624,8 @@ def summary(results: dict, table: str, row: str) -> dict:
     Returns
     -------
     dict
-        ``mean``, ``sd`` (sample standard deviation), ``values`` (percent,
-        by seed), ``cpu_seconds`` and ``seconds`` (means over the seeds),
-        ``label``, ``n`` (seeds).
+        ``mean``, ``sd`` (sample), ``values`` (by seed), ``cpu_seconds`` and
+        ``seconds`` (means), ``label``, ``n`` (seeds).
 
     Raises
     ------
@@ -714,8 +636,7 @@ def summary(results: dict, table: str, row: str) -> dict:
     -----
     Taught in: chapter 7.
     """
-    runs = sorted((r for r in results["runs"].values()
-                   if r["table"] == table and r["row"] == row), key=lambda r: r["seed"])
+    runs = _row_runs(results, table, row)
     if not runs:
         raise KeyError(f"no runs for row {row!r} of table {table!r}")
     values = np.array([100 * r["accuracy"] for r in runs])
@@ -733,21 +654,17 @@ def table(results: dict, name: str, *, baseline: tuple[str, str] | None = None,
     ----------
     results : dict
     name : str
-        ``"one-change"``, ``"tuning"``, ``"leave-one-out"``, ``"data"`` or
-        ``"final"``.
+        ``"one-change"``, ``"tuning"``, ``"leave-one-out"``, ``"data"`` or ``"final"``.
     baseline : tuple of (table, row), optional
-        The row the differences and cost ratios refer to: the article's
-        recipe for ``one-change``, the chosen tuning row for
-        ``leave-one-out``.
+        The row the differences and cost ratios refer to.
     include_baseline : bool, default False
         Put the baseline's row first when it belongs to another table.
 
     Returns
     -------
     pandas.DataFrame
-        Index: the rows' labels, in grid order. Columns ``accuracy (%)``,
-        ``sd``, ``seeds``, and with a baseline ``change (points)`` and
-        ``cost (x baseline)`` (ratio of processor time).
+        Indexed by label in grid order (row names in ``attrs["rows"]``): ``accuracy (%)``,
+        ``sd``, ``seeds``; with a baseline, ``change (points)`` and ``cost (x baseline)``.
 
     Notes
     -----
@@ -773,7 +690,7 @@ def table(results: dict, name: str, *, baseline: tuple[str, str] | None = None,
 
 
 def styled(frame, caption: str):
-    """A table of :func:`table` as the chapter shows it: rounded, with a caption.
+    """A table of :func:`table` as the chapter shows it: 2 decimals, a caption, no ``seeds``.
 
     Parameters
     ----------
@@ -784,8 +701,6 @@ def styled(frame, caption: str):
     Returns
     -------
     pandas.io.formats.style.Styler
-        Accuracies and standard deviations to 2 decimals, changes signed,
-        the ``seeds`` column hidden (every row has the same number).
 
     Notes
     -----
@@ -811,21 +726,18 @@ def _in_grid_order(results: dict) -> list[dict]:
 
 
 def plot_tables(frames: dict, *, reference: dict | None = None):
-    """Draw tables of :func:`table` side by side: mean held-out accuracy with error bars.
+    """Draw tables of :func:`table` side by side: each row's mean accuracy and sd bar.
 
     Parameters
     ----------
     frames : dict of str to pandas.DataFrame
         Panel title -> table.
     reference : dict of str to float, optional
-        Panel title -> accuracy (%) drawn as a dashed vertical line (the
-        baseline's mean).
+        Panel title -> accuracy (%) drawn as a dashed line (the baseline's mean).
 
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per table: a dot per row at its mean and a bar of one
-        standard deviation.
 
     Notes
     -----
@@ -852,7 +764,7 @@ def plot_tables(frames: dict, *, reference: dict | None = None):
 
 
 def _job_main(argv: list[str]) -> int:
-    """``python -m helpers.experiments RUN_JSON OUT THREADS [MODEL]``: one run, in its own process."""
+    """``python -m helpers.experiments RUN_JSON OUT THREADS [MODEL]``: one run, alone."""
     from helpers.book import setup
 
     setup(seed=0, keras=True)

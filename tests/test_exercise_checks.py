@@ -17,7 +17,6 @@ import functools
 import io
 import os
 import re
-import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -26,13 +25,13 @@ import nbformat
 import numpy as np
 import pytest
 
+from book_ext import generated
+from helpers import exercises
+from helpers.exercises import CHECKS, check_exercise, evaluate
+
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from book_ext import generated  # noqa: E402
-from helpers import exercises  # noqa: E402
-from helpers.exercises import CHECKS, check_exercise, evaluate  # noqa: E402
 
 os.environ.setdefault("MNIST_DIR", "/work/shared/data/mnist")
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from book_ext import generated, offline_assets
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from book_ext import generated, offline_assets  # noqa: E402
 
 CHAPTERS = [ROOT / f"{c}.ipynb" for c in generated.toc_chapters(ROOT)
             if (ROOT / f"{c}.ipynb").is_file()]

@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
 import pytest
+from _pytest.doctest import DoctestItem
 
 pytest_plugins = ["book_ext.nbval_cache"]
 
@@ -74,15 +76,31 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+#: A numpydoc type line naming a Keras class: the function builds or takes a Keras object.
+KERAS_TYPE = re.compile(r"^\s*(\w+ : )?keras\.\w+", re.M)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+        # A docstring example of such a function starts TensorFlow.
+        if isinstance(item, DoctestItem) and KERAS_TYPE.search(item.dtest.docstring or ""):
             item.add_marker(pytest.mark.slow)
     if config.getoption("--fast"):
         slow = [item for item in items if item.get_closest_marker("slow")]
         if slow:
             config.hook.pytest_deselected(items=slow)
             items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
+def pytest_runtest_setup(item):
+    # helpers.data's examples read MNIST: from MNIST_DIR or the cache, never a download here.
+    if isinstance(item, DoctestItem) and item.name.startswith("helpers.data."):
+        from helpers import data
+        if data.mnist_source().startswith("download") and ">>> " in (item.dtest.docstring or ""):
+            if "load_mnist(" in item.dtest.docstring or "article_split(" in item.dtest.docstring:
+                pytest.skip("no MNIST here: set MNIST_DIR (as CI does) to run this example")
 
 
 @pytest.hookimpl(wrapper=True)

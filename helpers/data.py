@@ -102,8 +102,8 @@ def load_mnist(
 
     Examples
     --------
-    >>> images, labels = load_mnist("test")  # doctest: +SKIP
-    >>> images.shape, images.dtype, labels[:3]  # doctest: +SKIP
+    >>> images, labels = load_mnist("test")
+    >>> images.shape, images.dtype, labels[:3]
     ((10000, 28, 28), dtype('uint8'), array([7, 2, 1], dtype=uint8))
     """
     split = _check_split(split)
@@ -139,8 +139,8 @@ def mnist_source(*, cache_dir: str | os.PathLike | None = None, origin: str | No
 
     Examples
     --------
-    >>> mnist_source()  # doctest: +SKIP
-    'cache data/mnist.npz'
+    >>> mnist_source().startswith(("MNIST_DIR=", "cache ", "download from "))
+    True
     """
     cache = _cache_path(cache_dir)
     origin, _ = _check_download_args(origin, None)
@@ -255,8 +255,8 @@ def article_split(
 
     Examples
     --------
-    >>> x_train, x_test, y_train, y_test = article_split()  # doctest: +SKIP
-    >>> x_train.shape, x_test.shape  # doctest: +SKIP
+    >>> x_train, x_test, y_train, y_test = article_split()
+    >>> x_train.shape, x_test.shape
     ((7500, 28, 28), (2500, 28, 28))
     """
     _check_sample_args(n, test_size, seed)  # fail fast, before reading any file

@@ -924,7 +924,7 @@ def draw_circuit(nodes: dict, edges: Sequence, *, ax=None):
     Examples
     --------
     >>> nodes = {"x": (0, 0, "$x$", False), "sq": (1, 0, "^2", True)}
-    >>> ax = draw_circuit(nodes, [("x", "sq", 3.0, 6.0), ("sq", None, 9.0, 1.0)])  # doctest: +SKIP
+    >>> ax = draw_circuit(nodes, [("x", "sq", 3.0, 6.0), ("sq", None, 9.0, 1.0)])
     """
     import matplotlib.pyplot as plt
 

@@ -75,7 +75,9 @@ nine_after_10, nine_after_180 = (float(np.mean(readings[a] == 9)) for a in (10, 
 ''',
 }
 
-SLOW = {"ch3-float32", "ch7-own-comparison", "ch7-augmentation-labels"}
+#: Checks whose solution starts TensorFlow (chapters 5 to 7 train Keras models): left out by --fast.
+SLOW = {"ch3-float32", "ch4-strided-channels-gradient",
+        *(label for label in CHECKS if label.startswith(("ch5-", "ch6-", "ch7-")))}
 
 
 def _source(cell) -> str:
@@ -93,8 +95,10 @@ def solution_code(label: str) -> str:
                        and "remove-cell" not in cells[i].metadata.get("tags", []))
 
 
-def chapter_definitions(number: int) -> dict:
-    """The chapter's imports and top-level functions and classes, from before its exercises."""
+def chapter_definitions(number: int, uses: str = "") -> dict:
+    """The chapter's top-level functions and classes from before its exercises, and those of
+    its imports that they or the code ``uses`` need (so a chapter's ``import keras`` starts
+    TensorFlow only for the exercises that use it)."""
     namespace = {"__name__": f"chapter{number}"}
     path = CHAPTERS.get(number)
     if path is None:
@@ -114,6 +118,15 @@ def chapter_definitions(number: int) -> dict:
                 imports.append(node)
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 definitions.append(node)
+    def names(tree):
+        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+    needed, grown = names(ast.parse(uses)), True
+    while grown:  # and the names of the definitions those need, and so on
+        more = set().union(*(names(d) for d in definitions if d.name in needed))
+        grown, needed = not more <= needed, needed | more
+    imports = [node for node in imports
+               if {(a.asname or a.name).split(".")[0] for a in node.names} & needed]
     for node in imports + definitions:
         exec(compile(ast.Module([node], []), f"<chapter {number}>", "exec"), namespace)
     return namespace
@@ -205,7 +218,7 @@ def solved(label: str) -> dict:
     import matplotlib.pyplot as plt
 
     number = int(re.match(r"ch(\d+)-", label).group(1))
-    namespace = chapter_definitions(number)
+    namespace = chapter_definitions(number, SETUP.get(number, "") + solution_code(label))
     namespace.setdefault("np", np)
     namespace["glue"] = _glue
     exec("from helpers import *\nfrom helpers import conv_layer, convolution, filters, images, kernels, nn, "

@@ -226,6 +226,7 @@ def test_directives_in_code_blocks_are_not_read():
 
 # ------------------------------------------------------------------ rendered
 
+@pytest.mark.slow  # builds a mini book with jupyter-book
 def test_the_format_renders_in_a_mini_book(tmp_path):
     """The fixture chapter and an instructors' page, built with the book's config, -W -n.
 

@@ -113,6 +113,7 @@ def _markdown(reader: dict) -> str:
     return "\n\n".join(_source(c) for c in reader["cells"] if c["cell_type"] == "markdown")
 
 
+@pytest.mark.slow  # builds a demo book with jupyter-book
 def test_demo_reader_edition_has_no_myst(demo):
     _, reader = demo
     for number, cell in enumerate(reader["cells"]):
@@ -120,6 +121,7 @@ def test_demo_reader_edition_has_no_myst(demo):
             assert rn.find_myst(_source(cell)) == [], f"cell {number}: {_source(cell)[:300]}"
 
 
+@pytest.mark.slow  # builds a demo book with jupyter-book
 def test_demo_code_cells_are_unchanged(demo):
     _, reader = demo
     source = [_source(c) for c in demo_notebook()["cells"] if c["cell_type"] == "code"]
@@ -128,6 +130,7 @@ def test_demo_code_cells_are_unchanged(demo):
                for c in reader["cells"] if c["cell_type"] == "code")
 
 
+@pytest.mark.slow  # builds a demo book with jupyter-book
 def test_demo_values_references_and_citations(demo):
     _, reader = demo
     text = _markdown(reader)
@@ -146,6 +149,7 @@ def test_demo_values_references_and_citations(demo):
     assert f"**[Fig. 1.2]({CHAPTER}#tbl-demo).** A glued table." in text
 
 
+@pytest.mark.slow  # builds a demo book with jupyter-book
 def test_demo_links_resolve_in_the_built_site(demo):
     html, reader = demo
     for url in re.findall(r"\]\((https://example\.org/book/[^)]+)\)", _markdown(reader)):
@@ -156,6 +160,7 @@ def test_demo_links_resolve_in_the_built_site(demo):
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{url}: no anchor"
 
 
+@pytest.mark.slow  # builds a demo book with jupyter-book
 def test_demo_math_is_plain_mathjax(demo):
     _, reader = demo
     text = _markdown(reader)
@@ -164,6 +169,7 @@ def test_demo_math_is_plain_mathjax(demo):
     assert "$$\n\\begin{align}\nc &= d\n\\end{align}\n$$" in text  # amsmath inside $$
 
 
+@pytest.mark.slow  # builds a demo book with jupyter-book
 def test_demo_admonitions_and_solutions(demo):
     _, reader = demo
     text = _markdown(reader)
@@ -183,6 +189,7 @@ def test_demo_admonitions_and_solutions(demo):
     assert hidden and all(c["metadata"]["jupyter"]["source_hidden"] for c in hidden)
 
 
+@pytest.mark.slow  # builds a demo book with jupyter-book
 def test_demo_page_buttons_open_the_reader_edition(demo):
     html, _ = demo
     page = (html / "chapters" / "01_demo.html").read_text(encoding="utf-8")

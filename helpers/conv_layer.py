@@ -201,7 +201,8 @@ def kernel_gradient(
     TypeError
         If an array is not real, ``kernel_shape`` not a pair of ints or ``mode`` not a string.
     ValueError
-        If an array has the wrong shape or is not finite, or ``mode`` is unknown or too small.
+        If an array has the wrong shape or is not finite, or ``mode`` is unknown, or (``"valid"``) the kernel does not fit inside
+        the image.
 
     Notes
     -----

@@ -263,7 +263,9 @@ _PARAMETERS = """
     kernel : array_like, shape (k_rows, k_cols), real
         The kernel ``g``; any shape, even-sized or larger than the image.
     mode : {"full", "same", "valid"}, default "full"
-        Which outputs; in ``"valid"`` mode a kernel larger than the image swaps roles with it.
+        Which outputs: ``"full"`` every overlap of kernel and image; ``"same"`` the central
+        part, the image's size; ``"valid"`` only where the kernel lies wholly inside (a
+        kernel larger than the image swaps roles with it).
     boundary : {"fill", "wrap", "symm"}, default "fill"
         How the image is extended beyond its edges (see :func:`pad_image`).
     fillvalue : float, default 0.0

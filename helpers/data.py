@@ -46,7 +46,7 @@ _SIDE = 28
 
 
 class MnistUnavailableError(RuntimeError):
-    """No source could provide MNIST; the message names all three and how to fix it.
+    """No source could provide MNIST; the message names the sources tried and how to fix it.
 
     A file that exists but is corrupt raises :class:`ValueError` instead.
 

@@ -83,7 +83,8 @@ class Run:
     Attributes
     ----------
     table : str
-        ``"one-change"``, ``"tuning"``, ``"leave-one-out"``, ``"data"`` or ``"final"``.
+        ``"one-change"``, ``"tuning"``, ``"leave-one-out"``, ``"data"``, ``"reproducibility"``
+        or ``"final"``.
     row : str
         The row inside its table (``"article"``, a key of :data:`CHANGES`, ...).
     label : str
@@ -162,7 +163,8 @@ def grid(stage: int, results: dict | None = None) -> list[Run]:
     """The runs of one stage of the grid.
 
     Stage 1: each change alone (``one-change``), every change for each of
-    ``SCHEDULES`` (``tuning``), fewer digits (``data``). Stage 2: the tuned
+    ``SCHEDULES`` (``tuning``), fewer digits (``data``), and the baseline once
+    more on two threads (``reproducibility``). Stage 2: the tuned
     recipe less each change (``leave-one-out``), fewer digits. Stage 3: the chosen
     recipe on 10,000 digits, scored on the test split (``final``).
 
@@ -524,7 +526,8 @@ def run_grid(path: str | os.PathLike = RESULTS, *, stages: Iterable[int] = (1, 2
     Raises
     ------
     RuntimeError
-        If a run fails (runs not yet started are cancelled).
+        If a run fails (runs not yet started are cancelled; those already running
+        finish first).
 
     Notes
     -----

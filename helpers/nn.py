@@ -291,7 +291,7 @@ def init_params(layer_sizes: Sequence[int], *, seed: int, scale: float | None = 
     TypeError
         If a size or ``seed`` is not an int.
     ValueError
-        If fewer than two sizes are given, a size is < 1, or ``scale <= 0``.
+        If fewer than two sizes are given, a size is < 1, ``scale <= 0`` or ``seed < 0``.
 
     Notes
     -----
@@ -716,7 +716,7 @@ def make_moons(n: int = 200, *, noise: float = 0.1, seed: int) -> tuple[np.ndarr
     TypeError
         If ``n`` or ``seed`` is not an int, or ``noise`` not a number.
     ValueError
-        If ``n < 2`` or ``noise < 0``.
+        If ``n < 2``, ``noise < 0`` or ``seed < 0``.
 
     Notes
     -----

@@ -38,7 +38,7 @@ def linearly_separable_data(
     TypeError
         If ``n`` or ``seed`` is not an int, or ``margin`` not a number.
     ValueError
-        If ``n < 2`` or ``margin`` is outside [0, 0.5).
+        If ``n < 2``, ``margin`` is outside [0, 0.5) or ``seed < 0``.
 
     Notes
     -----
